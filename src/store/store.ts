@@ -35,12 +35,17 @@ export interface KeyValue {
   readonly modRevision: Revision;
 }
 
+/**
+ * A put carries the new value and, when the key existed before, the value it replaced.
+ * A delete carries, as etcd does, the key with an empty value, `createRevision` 0 and the
+ * delete's revision as `modRevision`; `prevKv` holds the value that was deleted.
+ */
 export type WatchEvent =
   | { readonly type: "put"; readonly kv: KeyValue; readonly prevKv?: KeyValue }
   | { readonly type: "delete"; readonly kv: KeyValue; readonly prevKv?: KeyValue };
 
 export interface ListOptions {
-  /** Read the state as of this revision (default: the current one). */
+  /** Read the state as of this revision (absent or 0: the current one, as in etcd). */
   readonly revision?: Revision;
   /** Only keys greater than this one (for paging; the key itself is excluded). */
   readonly after?: string;
@@ -79,10 +84,18 @@ export interface Store {
   delete(key: string, expectedModRevision?: Revision): Promise<{ revision: Revision; prevKv: KeyValue }>;
   /** Batches of changes under `prefix`; throws CompactedError if `fromRevision` was compacted. */
   watch(prefix: string, options: WatchOptions): AsyncIterable<readonly WatchEvent[]>;
-  /** Forget history at and before `revision`. */
+  /**
+   * Forget history before `revision`: the state at `revision` itself stays readable.
+   * Compacting at or before the compacted revision does nothing; compacting a revision
+   * newer than the current one throws FutureRevisionError.
+   */
   compact(revision: Revision): Promise<void>;
   currentRevision(): Promise<Revision>;
-  /** The oldest revision a read or watch may still ask for. */
+  /**
+   * The oldest revision a read or watch may still ask for (0 if nothing was compacted):
+   * reads below it and watches from below it throw CompactedError (etcd still serves a
+   * watch from one below it, as the change at it is kept; callers must not rely on that).
+   */
   compactedRevision(): Promise<Revision>;
   close(): Promise<void>;
 }

@@ -109,8 +109,23 @@ export function goQuote(s: string): string {
   return JSON.stringify(s);
 }
 
+/**
+ * Marks a bad value that upstream prints with Go's `%#v` (maps, slices, structs), such as
+ * `map[string]string{"app":"web"}`; the text is shown as is.
+ */
+export const goSyntax: unique symbol = Symbol("goSyntax");
+
+export interface GoSyntaxValue {
+  readonly [goSyntax]: string;
+}
+
+export function goSyntaxValue(text: string): GoSyntaxValue {
+  return { [goSyntax]: text };
+}
+
 function formatValue(v: unknown): string {
   if (v === null || v === undefined) return "null";
+  if (typeof v === "object" && goSyntax in v) return (v as GoSyntaxValue)[goSyntax];
   if (typeof v === "string") return goQuote(v);
   if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") return String(v);
   return JSON.stringify(v);

@@ -22,15 +22,18 @@ export type SchemaType =
   | { readonly kind: "int-or-string" }
   /** resource.Quantity: a string or a number on input, a string on output */
   | { readonly kind: "quantity" }
-  /** metav1.Time / MicroTime: an RFC 3339 string */
-  | { readonly kind: "time"; readonly format: "date-time" }
+  /** metav1.Time, or metav1.MicroTime when `micro` is set: an RFC 3339 string */
+  | { readonly kind: "time"; readonly format: "date-time"; readonly micro?: true }
   /** []byte: a base64 string */
   | { readonly kind: "bytes" }
   | { readonly kind: "array"; readonly items: SchemaType }
   | { readonly kind: "map"; readonly values: SchemaType }
   | { readonly kind: "struct"; readonly name: string }
-  /** anything (runtime.RawExtension, JSON) */
-  | { readonly kind: "any" };
+  /**
+   * Anything, never looked into (runtime.RawExtension, metav1.FieldsV1); `name` is the
+   * upstream definition that stands for it in OpenAPI.
+   */
+  | { readonly kind: "any"; readonly name?: string };
 
 export type PatchStrategy = "merge" | "replace" | "retainKeys" | "merge,retainKeys";
 

@@ -1,0 +1,41 @@
+/**
+ * Writes that are all-or-nothing: readers (and a later start after a crash) see either
+ * the old file or the complete new one, never a prefix of it.
+ */
+import { randomBytes } from "node:crypto";
+import { open, rename, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+
+/**
+ * Writes `data` to a temporary file beside `path` with `mode`, flushes it to disk, then
+ * renames it over `path` and flushes the directory so the rename itself survives a crash.
+ */
+export async function writeFileAtomically(path: string, data: string, mode: number): Promise<void> {
+  const temporary = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+  try {
+    // "wx": never follow or reuse something already there. The mode is applied at creation,
+    // so the secret is never readable by others, not even for a moment.
+    const file = await open(temporary, "wx", mode);
+    try {
+      await file.writeFile(data);
+      await file.chmod(mode);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  await syncDirectory(dirname(path));
+}
+
+async function syncDirectory(path: string): Promise<void> {
+  const directory = await open(path, "r");
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
+  }
+}

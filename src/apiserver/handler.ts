@@ -1,0 +1,195 @@
+/**
+ * The API server as a function of (request, response): no listening socket, so tests call
+ * it in process and `cli` attaches it to an HTTPS listener (style principle 10).
+ *
+ *   /healthz /livez /readyz /version      no credentials needed
+ *   /api /apis [/{group}[/{version}]]      discovery
+ *   /openapi/v3[/{gv}]                     OpenAPI
+ *   /api/v1/... /apis/{g}/{v}/...          resources: verbs and subresources
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  ForbiddenError, MethodNotSupportedError, NotFoundPathError, UnauthorizedError,
+} from "../api/index.js";
+import type { ApiContext } from "./api-context.js";
+import type { Authorizer, UserInfo } from "./authorization/authorizer.js";
+import { Discovery, wantsAggregated, type DiscoveryDocument } from "./discovery.js";
+import type { OpenApiService } from "./openapi.js";
+import type { RequestContext } from "./request-context.js";
+import { parseResourcePath, type ResourceRequestInfo } from "./request-info.js";
+import type { ResourceEntry } from "./resources/resource-entry.js";
+import { writeError, writeJson } from "./responses.js";
+import { handleBinding } from "./subresources/binding.js";
+import { handleReview } from "./subresources/reviews.js";
+import { handleScale } from "./subresources/scale.js";
+import { handleCreate } from "./verbs/create.js";
+import { handleDelete } from "./verbs/delete.js";
+import { handleDeleteCollection } from "./verbs/delete-collection.js";
+import { handleGet } from "./verbs/get.js";
+import { handleList } from "./verbs/list.js";
+import { handlePatch } from "./verbs/patch.js";
+import { handleUpdate } from "./verbs/update.js";
+import { handleWatch } from "./verbs/watch.js";
+
+export interface VersionInfo {
+  readonly major: string;
+  readonly minor: string;
+  readonly gitVersion: string;
+}
+
+export interface ApiHandlerOptions {
+  readonly api: ApiContext;
+  readonly resources: ReadonlyMap<string, ResourceEntry>;
+  readonly openapi: OpenApiService;
+  readonly authenticate: (req: IncomingMessage) => UserInfo | undefined;
+  readonly authorizer: Authorizer;
+  readonly version: VersionInfo;
+  /** Whether the server is ready to serve (the store is open and bootstrapped). */
+  readonly isReady: () => boolean;
+}
+
+export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export function resourceKey(group: string, version: string, plural: string): string {
+  return `${group}/${version}/${plural}`;
+}
+
+export function createApiHandler(opts: ApiHandlerOptions): ApiHandler {
+  const discovery = new Discovery();
+  const versionBody = {
+    major: opts.version.major,
+    minor: opts.version.minor,
+    gitVersion: opts.version.gitVersion,
+    gitCommit: "",
+    gitTreeState: "clean",
+    buildDate: "",
+    goVersion: "",
+    compiler: "peapod",
+    platform: `${process.platform}/${process.arch === "x64" ? "amd64" : process.arch}`,
+  };
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://peapod");
+    const path = url.pathname;
+    if (path === "/healthz" || path === "/livez" || path === "/readyz" || path.startsWith("/readyz/") || path.startsWith("/livez/") || path.startsWith("/healthz/")) {
+      const ok = !path.startsWith("/readyz") || opts.isReady();
+      res.writeHead(ok ? 200 : 500, { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff" });
+      res.end(ok ? "ok" : "[-]peapod not ready\nreadyz check failed");
+      return;
+    }
+    if (path === "/version" || path === "/version/") {
+      writeJson(res, 200, versionBody);
+      return;
+    }
+    const user = opts.authenticate(req);
+    if (!user) throw new UnauthorizedError();
+    const doc = discoveryDocument(discovery, path, req.headers.accept);
+    if (doc) {
+      sendDiscovery(req, res, doc);
+      return;
+    }
+    if (path === "/openapi/v3" || path.startsWith("/openapi/v3/")) {
+      opts.openapi.serve(req, res, path, url.searchParams);
+      return;
+    }
+    const info = parseResourcePath(req.method ?? "GET", path, url.searchParams);
+    if (!info) throw new NotFoundPathError();
+    const entry = opts.resources.get(resourceKey(info.group, info.version, info.resource));
+    if (!entry) throw new NotFoundPathError();
+    const decision = opts.authorizer.authorize(user, {
+      verb: info.verb, group: info.group, resource: info.subresource ? `${info.resource}/${info.subresource}` : info.resource, namespace: info.namespace,
+    });
+    if (!decision.allowed) {
+      throw new ForbiddenError({ group: info.group, resource: info.resource }, info.name,
+        `User "${user.username}" cannot ${info.verb} resource "${info.resource}" in API group "${info.group}"${info.namespace ? ` in the namespace "${info.namespace}"` : " at the cluster scope"}`);
+    }
+    const controller = new AbortController();
+    res.on("close", () => controller.abort());
+    const ctx: RequestContext = { req, res, query: url.searchParams, info, entry, user, signal: controller.signal };
+    await dispatch(ctx, opts, info);
+  }
+
+  return (req, res) => {
+    route(req, res).catch((e: unknown) => writeError(res, e));
+  };
+}
+
+async function dispatch(ctx: RequestContext, opts: ApiHandlerOptions, info: ResourceRequestInfo): Promise<void> {
+  const { entry } = ctx;
+  const api = opts.api;
+  const unsupported = (): never => {
+    throw new MethodNotSupportedError(entry.registry.groupResource, info.verb || ctx.req.method || "");
+  };
+  // Cluster-scoped kinds have no namespaced paths; namespaced kinds are listed and
+  // watched across namespaces without one, and addressed through one for everything else.
+  if (!entry.type.namespaced && info.namespace) throw new NotFoundPathError();
+  if (entry.type.namespaced && !info.namespace && info.verb !== "list" && info.verb !== "watch") throw new NotFoundPathError();
+  if (entry.type.virtual) {
+    if (info.verb !== "create") unsupported();
+    if (entry.type.kind === "Binding") {
+      const pods = opts.resources.get(resourceKey("", "v1", "pods"))!;
+      return handleBinding(ctx, api, pods.registry);
+    }
+    return handleReview(ctx, api, opts.authorizer);
+  }
+  if (info.subresource) {
+    const sub = entry.type.subresources.find((s) => s.name === info.subresource);
+    if (!sub) throw new NotFoundPathError();
+    if (!sub.verbs.includes(info.verb)) unsupported();
+    switch (sub.name) {
+      case "status":
+        if (info.verb === "get") return handleGet(ctx);
+        if (info.verb === "update") return handleUpdate(ctx, api);
+        return handlePatch(ctx, api);
+      case "scale":
+        return handleScale(ctx, api);
+      case "binding":
+        return handleBinding(ctx, api, entry.registry);
+      default:
+        return unsupported();
+    }
+  }
+  if (!entry.type.verbs.includes(info.verb)) unsupported();
+  switch (info.verb) {
+    case "get":
+      return handleGet(ctx);
+    case "list":
+      return handleList(ctx);
+    case "watch":
+      return handleWatch(ctx);
+    case "create":
+      if (info.name) unsupported();
+      return handleCreate(ctx, api);
+    case "update":
+      return handleUpdate(ctx, api);
+    case "patch":
+      return handlePatch(ctx, api);
+    case "delete":
+      return handleDelete(ctx);
+    case "deletecollection":
+      return handleDeleteCollection(ctx);
+    default:
+      return unsupported();
+  }
+}
+
+function discoveryDocument(d: Discovery, path: string, accept: string | undefined): DiscoveryDocument | undefined {
+  const p = path.replace(/\/+$/, "");
+  if (p === "/api") return wantsAggregated(accept) ? d.aggregatedCore : d.legacyCore;
+  if (p === "/apis") return wantsAggregated(accept) ? d.aggregatedGroups : d.legacyGroups;
+  if (p === "/api/v1") return d.resourceList({ group: "", version: "v1" });
+  const m = /^\/apis\/([^/]+)(?:\/([^/]+))?$/.exec(p);
+  if (!m) return undefined;
+  return m[2] ? d.resourceList({ group: m[1]!, version: m[2] }) : d.group(m[1]!);
+}
+
+function sendDiscovery(req: IncomingMessage, res: ServerResponse, doc: DiscoveryDocument): void {
+  const headers = { "Content-Type": doc.contentType, ETag: doc.etag, Vary: "Accept", "Cache-Control": "no-cache, private" };
+  if (req.headers["if-none-match"] === doc.etag) {
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  res.writeHead(200, { ...headers, "Content-Length": Buffer.byteLength(doc.body) });
+  res.end(doc.body);
+}

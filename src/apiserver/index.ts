@@ -1,0 +1,4 @@
+/** The API server layer: a request handler over a store; listening happens in cli. */
+export { createApiServer, kubernetesVersion, systemNamespaces } from "./api-server.js";
+export type { ApiServer, ApiServerOptions } from "./api-server.js";
+export type { ApiHandler } from "./handler.js";

@@ -1,0 +1,2 @@
+/** Leaf helpers with no Kubernetes knowledge, one job per module. */
+export * from "./clock.js";

@@ -1,0 +1,47 @@
+/**
+ * Command-line flags in the style of Kubernetes binaries: `--name value`, `--name=value`,
+ * and bare booleans. Unknown flags are errors that name the flag.
+ */
+
+export interface FlagSpec {
+  readonly name: string;
+  readonly kind: "string" | "boolean";
+  readonly help: string;
+  readonly default?: string;
+}
+
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export function parseFlags(args: readonly string[], specs: readonly FlagSpec[]): Map<string, string | boolean> {
+  const out = new Map<string, string | boolean>();
+  for (const s of specs) if (s.default !== undefined) out.set(s.name, s.default);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith("--")) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
+    const eq = arg.indexOf("=");
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const spec = specs.find((s) => s.name === name);
+    if (!spec) throw new UsageError(`unknown flag: --${name}`);
+    if (spec.kind === "boolean") {
+      const v = eq < 0 ? "true" : arg.slice(eq + 1);
+      if (v !== "true" && v !== "false") throw new UsageError(`--${name} takes true or false, not ${JSON.stringify(v)}`);
+      out.set(name, v === "true");
+      continue;
+    }
+    const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
+    if (value === undefined) throw new UsageError(`flag needs an argument: --${name}`);
+    out.set(name, value);
+  }
+  return out;
+}
+
+export function usage(command: string, summary: string, specs: readonly FlagSpec[]): string {
+  const lines = specs.map((s) => {
+    const left = s.kind === "boolean" ? `--${s.name}` : `--${s.name} ${s.name.toUpperCase().replace(/-/g, "_")}`;
+    const def = s.default !== undefined ? ` (default ${s.default})` : "";
+    return `  ${left.padEnd(36)} ${s.help}${def}`;
+  });
+  return `Usage: peapod ${command} [flags]\n\n${summary}\n\nFlags:\n${lines.join("\n")}\n`;
+}

@@ -1,0 +1,107 @@
+/**
+ * `peapod server`: the API server on HTTPS with its store, in one process.
+ *
+ * Start-up order: data dir -> PKI -> store -> API server -> listen -> kubeconfig. The
+ * kubeconfig is written only once the API answers, with the port actually bound, so
+ * whoever waits for the file can use it at once.
+ */
+import { createServer, type Server } from "node:https";
+import type { TLSSocket } from "node:tls";
+import type { Socket } from "node:net";
+import { hostname } from "node:os";
+import { join, resolve } from "node:path";
+import { systemClock } from "../base/index.js";
+import { loadSchema } from "../api/index.js";
+import { openStore } from "../store/index.js";
+import {
+  authenticateClientCertificate, buildAdminKubeconfig, ensurePki, servingTlsOptions, writeKubeconfigAtomically,
+} from "../apiserver/auth/index.js";
+import { createApiServer } from "../apiserver/index.js";
+import { parseFlags, usage, UsageError, type FlagSpec } from "./flags.js";
+import { defaultDataDir, prepareDataDir } from "./data-dir.js";
+
+const flags: FlagSpec[] = [
+  { name: "data-dir", kind: "string", help: "where all state lives", default: defaultDataDir },
+  { name: "port", kind: "string", help: "HTTPS port of the API (0 picks a free one)", default: "6443" },
+  { name: "bind-address", kind: "string", help: "address the API listens on", default: "127.0.0.1" },
+  { name: "datastore-endpoint", kind: "string", help: "sqlite://PATH or etcd://HOST:PORT[,HOST:PORT...] (default: SQLite in the data dir)" },
+  { name: "disable-agent", kind: "boolean", help: "run no node agent in this process (no local node)" },
+  { name: "help", kind: "boolean", help: "show this help" },
+];
+
+export const serverCommand = {
+  summary: "run the API server (and, later, a node agent) with its store",
+  async run(args: string[]): Promise<number> {
+    const f = parseFlags(args, flags);
+    if (f.get("help")) {
+      process.stdout.write(usage("server", serverCommand.summary, flags));
+      return 0;
+    }
+    const dataDir = resolve(String(f.get("data-dir")));
+    const port = Number(f.get("port"));
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not ${String(f.get("port"))}`);
+    const bindAddress = String(f.get("bind-address"));
+    const endpoint = (f.get("datastore-endpoint") as string | undefined) ?? `sqlite://${join(dataDir, "state.db")}`;
+
+    const started = performance.now();
+    prepareDataDir(dataDir);
+    const pki = await ensurePki(dataDir, { hosts: [bindAddress, hostname()] });
+    const store = await openStore(endpoint);
+    const schema = await loadSchema();
+    const api = await createApiServer({
+      store,
+      schema,
+      clock: systemClock,
+      authenticate: (req) => authenticateClientCertificate(req.socket as TLSSocket),
+    });
+    const server = createServer({ ...servingTlsOptions(pki.apiserver, pki.ca.certPem) }, api.handler);
+    const sockets = new Set<Socket>();
+    server.on("connection", (s: Socket) => {
+      sockets.add(s);
+      s.on("close", () => sockets.delete(s));
+    });
+    await listen(server, port, bindAddress);
+    const address = server.address();
+    const actualPort = typeof address === "object" && address ? address.port : port;
+    const host = bindAddress === "0.0.0.0" || bindAddress === "::" ? "127.0.0.1" : bindAddress;
+    const url = `https://${host.includes(":") ? `[${host}]` : host}:${actualPort}`;
+    const kubeconfigPath = join(dataDir, "kubeconfig.yaml");
+    await writeKubeconfigAtomically(kubeconfigPath, buildAdminKubeconfig({
+      serverUrl: url,
+      caPem: pki.ca.certPem,
+      certPem: pki.admin.certPem,
+      keyPem: pki.admin.keyPem,
+    }));
+    const ms = Math.round(performance.now() - started);
+    process.stdout.write(`Peapod API server listening on ${url} (ready in ${ms} ms, store ${endpoint.split("://")[0]})\n`);
+    process.stdout.write(`Admin kubeconfig: ${kubeconfigPath}\n`);
+    process.stdout.write(`  export KUBECONFIG=${kubeconfigPath}\n`);
+    if (!f.get("disable-agent")) {
+      process.stdout.write("No node agent yet: pods stay Pending until one joins.\n");
+    }
+
+    await new Promise<void>((resolveSignal) => {
+      const onSignal = (sig: NodeJS.Signals): void => {
+        process.stdout.write(`received ${sig}, shutting down\n`);
+        resolveSignal();
+      };
+      process.once("SIGTERM", onSignal);
+      process.once("SIGINT", onSignal);
+    });
+    server.close();
+    for (const s of sockets) s.destroy();
+    await api.close();
+    await store.close();
+    return 0;
+  },
+};
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolveListen, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolveListen();
+    });
+  });
+}

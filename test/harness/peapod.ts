@@ -1,0 +1,122 @@
+/**
+ * Starts a real `peapod server` (the built CLI) on a free port with its own data dir, and
+ * runs the real kubectl against it. Everything is registered with the cleanup ledger.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Cleanup } from "./cleanup.js";
+import { waitFor } from "./wait-for.js";
+
+export const repoRoot = resolve(fileURLToPath(import.meta.url), "../../../..");
+export const peapodBin = join(repoRoot, "bin/peapod");
+
+export interface PeapodServer {
+  readonly dataDir: string;
+  readonly kubeconfig: string;
+  readonly url: string;
+  readonly process: ChildProcess;
+  /** Output so far, for failure messages. */
+  output(): string;
+  /** SIGTERM and wait for exit; returns the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export interface StartOptions {
+  /** `--datastore-endpoint`; default: SQLite in the data dir. */
+  readonly datastore?: string;
+  readonly dataDir?: string;
+  readonly extraArgs?: readonly string[];
+}
+
+export async function startPeapod(cleanup: Cleanup, opts: StartOptions = {}): Promise<PeapodServer> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "peapod-e2e-"));
+  if (!opts.dataDir) cleanup.add(`remove ${dataDir}`, () => rmSync(dataDir, { recursive: true, force: true }));
+  const args = ["server", "--data-dir", dataDir, "--port", "0", "--disable-agent",
+    ...(opts.datastore ? ["--datastore-endpoint", opts.datastore] : []), ...(opts.extraArgs ?? [])];
+  const child = spawn(process.execPath, [peapodBin, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  const stop = async (signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    return exited;
+  };
+  cleanup.add(`stop peapod pid ${child.pid}`, async () => {
+    const t = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    await stop();
+    clearTimeout(t);
+  });
+  const url = await waitFor(() => {
+    if (child.exitCode !== null) throw new Error(`peapod exited with ${child.exitCode}: ${out}`);
+    return /listening on (https:\/\/\S+)/.exec(out)?.[1];
+  }, { what: "peapod to listen", timeoutMs: 30_000 });
+  return { dataDir, kubeconfig: join(dataDir, "kubeconfig.yaml"), url, process: child, output: () => out, stop };
+}
+
+export interface KubectlResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the real kubectl with a private cache dir, so discovery is always fresh per server. */
+export class Kubectl {
+  readonly cacheDir: string;
+
+  constructor(readonly server: PeapodServer, cleanup: Cleanup) {
+    this.cacheDir = mkdtempSync(join(tmpdir(), "peapod-kubectl-cache-"));
+    cleanup.add(`remove ${this.cacheDir}`, () => rmSync(this.cacheDir, { recursive: true, force: true }));
+  }
+
+  run(args: readonly string[], opts: { stdin?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<KubectlResult> {
+    return new Promise((resolveRun, reject) => {
+      const child = spawn("kubectl", ["--kubeconfig", this.server.kubeconfig, "--cache-dir", this.cacheDir, ...args], {
+        stdio: ["pipe", "pipe", "pipe"],
+        env: { ...process.env, ...opts.env },
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        reject(new Error(`kubectl ${args.join(" ")} timed out; stdout: ${stdout} stderr: ${stderr}`));
+      }, opts.timeoutMs ?? 60_000);
+      child.on("error", reject);
+      child.on("exit", (code) => {
+        clearTimeout(timer);
+        resolveRun({ code: code ?? -1, stdout, stderr });
+      });
+      child.stdin.end(opts.stdin ?? "");
+    });
+  }
+
+  /** Runs kubectl and fails with its output unless it exits 0. */
+  async ok(args: readonly string[], opts: { stdin?: string } = {}): Promise<string> {
+    const r = await this.run(args, opts);
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+    return r.stdout;
+  }
+
+  /** Starts a long-running kubectl (e.g. `get -w`), stopped by the ledger. */
+  spawn(args: readonly string[], cleanup: Cleanup): { child: ChildProcess; output: () => string } {
+    const child = spawn("kubectl", ["--kubeconfig", this.server.kubeconfig, "--cache-dir", this.cacheDir, ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+    cleanup.add(`stop kubectl pid ${child.pid}`, () => {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    });
+    return { child, output: () => out };
+  }
+}
+
+export function readKubeconfig(server: PeapodServer): string {
+  return readFileSync(server.kubeconfig, "utf8");
+}
