@@ -7,7 +7,9 @@
 import {
   BadRequestError, isPlainObject, type KubeObject,
 } from "../api/index.js";
-import { findStrictDecodingErrors, findUnknownFields, strictDecodingMessage, type Schema } from "../api/index.js";
+import {
+  InvalidError, findStrictDecodingErrors, findTypeError, findUnknownFields, invalid, strictDecodingMessage, type Schema,
+} from "../api/index.js";
 import { decodeObjectBody } from "./negotiation.js";
 import { apiVersionOf } from "./resources/resource-types.js";
 
@@ -50,7 +52,17 @@ export function decodeIncomingObject(
     }
     obj.metadata = {};
   }
+  const root = schema.structForKind(expected);
+  const typeError = root && findTypeError(obj, root, schema);
+  if (typeError) throw cannotHandle(expected, typeError);
   return { object: obj, warnings: checkFields(obj, decoded.jsonText, expected, validation, schema) };
+}
+
+/** A patch whose result does not decode is refused as upstream does: 422 on the field `patch`. */
+export function checkPatchedTypes(obj: KubeObject, expected: ExpectedKind, schema: Schema): void {
+  const root = schema.structForKind(expected);
+  const typeError = root && findTypeError(obj, root, schema);
+  if (typeError) throw new InvalidError("", "", "", [invalid("patch", JSON.stringify(obj), typeError)]);
 }
 
 /** Strict/Warn field validation of an object that came in any way (body or patch result). */

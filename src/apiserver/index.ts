@@ -2,3 +2,6 @@
 export { createApiServer, kubernetesVersion, systemNamespaces } from "./api-server.js";
 export type { ApiServer, ApiServerOptions } from "./api-server.js";
 export type { ApiHandler } from "./handler.js";
+export {
+  authenticateClientCertificate, buildAdminKubeconfig, ensurePki, servingTlsOptions, writeKubeconfigAtomically,
+} from "./auth/index.js";

@@ -14,9 +14,9 @@ import { systemClock } from "../base/index.js";
 import { loadSchema } from "../api/index.js";
 import { openStore } from "../store/index.js";
 import {
-  authenticateClientCertificate, buildAdminKubeconfig, ensurePki, servingTlsOptions, writeKubeconfigAtomically,
-} from "../apiserver/auth/index.js";
-import { createApiServer } from "../apiserver/index.js";
+  authenticateClientCertificate, buildAdminKubeconfig, createApiServer, ensurePki, servingTlsOptions,
+  writeKubeconfigAtomically,
+} from "../apiserver/index.js";
 import { parseFlags, usage, UsageError, type FlagSpec } from "./flags.js";
 import { defaultDataDir, prepareDataDir } from "./data-dir.js";
 

@@ -30,7 +30,7 @@ const cases: Case[] = [
   { method: "POST", path: pods, body: JSON.stringify({ ...goodPod, kind: "Deployment" }), status: 400, reason: "BadRequest" },
   { method: "POST", path: pods, body: JSON.stringify({ ...goodPod, metadata: { name: "x".repeat(300) } }), status: 422, reason: "Invalid" },
   { method: "POST", path: pods, body: JSON.stringify({ ...goodPod, metadata: { name: "Bad_Name" } }), status: 422, reason: "Invalid" },
-  { method: "POST", path: pods, body: JSON.stringify({ ...goodPod, spec: "nope" }), status: 422 },
+  { method: "POST", path: pods, body: JSON.stringify({ ...goodPod, spec: "nope" }), status: 400, reason: "BadRequest" },
   { method: "POST", path: pods, body: JSON.stringify({ ...goodPod, metadata: { name: "p", labels: { "a b": "c" } } }), status: 422, reason: "Invalid" },
   { method: "POST", path: pods, body: "\u0000\u0001garbage", contentType: "application/vnd.kubernetes.protobuf", status: 400, reason: "BadRequest" },
   { method: "POST", path: pods, body: "x", contentType: "text/plain", status: 415, reason: "UnsupportedMediaType" },

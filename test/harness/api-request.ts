@@ -44,7 +44,11 @@ export class ApiClient {
         port: this.url.port,
         method,
         path,
-        headers: { ...(body !== undefined ? { "Content-Type": "application/json" } : {}), ...headers },
+        // An explicit length: Node sends DELETE bodies without framing otherwise.
+        headers: {
+          ...(body !== undefined ? { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body)) } : {}),
+          ...headers,
+        },
       }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));

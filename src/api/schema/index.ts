@@ -11,3 +11,4 @@ export {
   strictDecodingPatchInvalid,
   strictDecodingWarnings,
 } from "./strict-decoding.js";
+export { findTypeError } from "./type-check.js";

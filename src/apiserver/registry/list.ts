@@ -93,7 +93,8 @@ export async function listObjects(reg: GenericRegistry, namespace: string, req: 
 export function parseRevision(rv: string | undefined): number {
   const n = Number(rv);
   if (!rv || !/^\d+$/.test(rv) || !Number.isSafeInteger(n)) {
-    throw new BadRequestError(`Invalid value: "${rv ?? ""}": resourceVersion: invalid value`);
+    // The text of upstream's storage layer (etcd3 ParseResourceVersion via strconv.ParseUint).
+    throw new BadRequestError(`resourceVersion: Invalid value: "${rv ?? ""}": strconv.ParseUint: parsing "${rv ?? ""}": invalid syntax`);
   }
   return n;
 }

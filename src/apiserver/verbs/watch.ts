@@ -9,6 +9,7 @@ import { once } from "node:events";
 import type { RequestContext } from "../request-context.js";
 import { tableContentType, wantsTable } from "../negotiation.js";
 import { bookmarkObject, watchObjects, type ApiWatchEvent } from "../registry/watch.js";
+import { parseRevision } from "../registry/list.js";
 import { buildFilter } from "../selection.js";
 import { toTable } from "../table-output.js";
 import { toStatusError } from "../responses.js";
@@ -27,6 +28,8 @@ export async function handleWatch(ctx: RequestContext): Promise<void> {
     throw new BadRequestError(`timeoutSeconds: Invalid value: ${JSON.stringify(timeoutText)}`);
   }
   const timeoutSeconds = timeoutText ? Number(timeoutText) : defaultTimeoutSeconds();
+  const rv = query.get("resourceVersion");
+  if (rv && rv !== "0") parseRevision(rv);
   const table = wantsTable(ctx.req.headers.accept);
   const bookmarks = query.get("allowWatchBookmarks") === "true";
   const controller = new AbortController();
