@@ -167,7 +167,7 @@ const QUALIFIED = {
 
 /**
  * Fields that are resource.Quantity upstream (a ResourceList is a map of Quantity);
- * client-node types them as strings. From the Go types of k8s.io/api v0.36.
+ * client-node types them as strings. From the Go types of k8s.io/api (fields newer than the dependency's API release are left out).
  */
 const QUANTITY_FIELDS = [
   "io.k8s.api.core.v1.ResourceRequirements.limits",
@@ -180,10 +180,8 @@ const QUANTITY_FIELDS = [
   "io.k8s.api.core.v1.ResourceFieldSelector.divisor",
   "io.k8s.api.core.v1.ContainerStatus.allocatedResources",
   "io.k8s.api.core.v1.PodSpec.overhead",
-  "io.k8s.api.core.v1.PodStatus.allocatedResources",
   "io.k8s.api.core.v1.NodeStatus.capacity",
   "io.k8s.api.core.v1.NodeStatus.allocatable",
-  "io.k8s.api.core.v1.NodeAllocatableResourceClaimStatus.resources",
 ];
 
 /** Opaque upstream types client-node types as `any`, by the field that holds them. */
