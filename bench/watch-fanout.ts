@@ -60,7 +60,10 @@ export async function measureWatchFanout(
     return w;
   });
 
-  const sentAt = new Map<string, { t: number; seq: number }>();
+  // A value no earlier run wrote: patching a label to the value it has is a no-op that
+  // makes no event.
+  const run = Date.now().toString(36);
+  const sentAt = new Map<string, { t: number; value: string }>();
   const patchMs: number[] = [];
   try {
     for (let k = 1; k <= opts.updates; k++) {
@@ -81,11 +84,12 @@ export async function measureWatchFanout(
       const name = benchPodName((k * 7919) % opts.podCount);
       const t = performance.now();
       const r = await writer.expect(200, "PATCH", `${podsPath}/${name}?fieldManager=kubectl-label`,
-        JSON.stringify({ metadata: { labels: { "bench-seq": String(k) } } }), { "Content-Type": "application/merge-patch+json" });
+        JSON.stringify({ metadata: { labels: { "bench-seq": `${run}-${k}` } } }), { "Content-Type": "application/merge-patch+json" });
       patchMs.push(r.ms);
       const written = /"resourceVersion":"(\d+)"/.exec(r.body.toString("utf8"))?.[1];
       if (!written) throw new Error(`PATCH ${name}: no resourceVersion in the answer`);
-      sentAt.set(written, { t, seq: k });
+      if (sentAt.has(written)) throw new Error(`PATCH ${name} made no new resourceVersion (${written})`);
+      sentAt.set(written, { t, value: `${run}-${k}` });
       await delivered;
     }
   } finally {
@@ -96,7 +100,7 @@ export async function measureWatchFanout(
 }
 
 /** Splits a watcher's stream into events, each stamped with the arrival of its last byte. */
-function delays(w: Watcher, sentAt: ReadonlyMap<string, { t: number; seq: number }>): number[] {
+function delays(w: Watcher, sentAt: ReadonlyMap<string, { t: number; value: string }>): number[] {
   const out: number[] = [];
   let pending: Buffer[] = [];
   for (const { t, chunk } of w.chunks) {
@@ -108,7 +112,7 @@ function delays(w: Watcher, sentAt: ReadonlyMap<string, { t: number; seq: number
       start = i + 1;
       const ev = JSON.parse(line) as { type: string; object: { metadata: { resourceVersion?: string; labels?: Record<string, string> } } };
       const sent = sentAt.get(ev.object.metadata.resourceVersion ?? "");
-      if (ev.type !== "MODIFIED" || !sent || ev.object.metadata.labels?.["bench-seq"] !== String(sent.seq)) {
+      if (ev.type !== "MODIFIED" || !sent || ev.object.metadata.labels?.["bench-seq"] !== sent.value) {
         throw new Error(`unexpected watch event: ${line.slice(0, 300)}`);
       }
       out.push(t - sent.t);

@@ -8,7 +8,8 @@ import {
   BadRequestError, isPlainObject, type KubeObject,
 } from "../api/index.js";
 import {
-  InvalidError, findStrictDecodingErrors, findTypeError, findUnknownFields, invalid, strictDecodingMessage, type Schema,
+  InvalidError, findStrictDecodingErrors, findTypeError, findUnknownFields, invalid, pruneUnknownFields, strictDecodingMessage,
+  type Schema,
 } from "../api/index.js";
 import { decodeObjectBody } from "./negotiation.js";
 import { apiVersionOf } from "./resources/resource-types.js";
@@ -55,15 +56,11 @@ export function decodeIncomingObject(
   const root = schema.structForKind(expected);
   const typeError = root && findTypeError(obj, root, schema);
   if (typeError) throw cannotHandle(expected, typeError);
-  return { object: obj, warnings: checkFields(obj, decoded.jsonText, expected, validation, schema) };
+  const warnings = checkFields(obj, decoded.jsonText, expected, validation, schema);
+  if (root) pruneUnknownFields(obj, root, schema);
+  return { object: obj, warnings };
 }
 
-/** A patch whose result does not decode is refused as upstream does: 422 on the field `patch`. */
-export function checkPatchedTypes(obj: KubeObject, expected: ExpectedKind, schema: Schema): void {
-  const root = schema.structForKind(expected);
-  const typeError = root && findTypeError(obj, root, schema);
-  if (typeError) throw new InvalidError("", "", "", [invalid("patch", JSON.stringify(obj), typeError)]);
-}
 
 /** Strict/Warn field validation of an object that came in any way (body or patch result). */
 export function checkFields(
@@ -81,6 +78,17 @@ export function checkFields(
   if (problems.length === 0) return [];
   if (validation === "Strict") throw cannotHandle(expected, strictDecodingMessage(problems));
   return problems;
+}
+
+/** What a patch result goes through before it is stored: types, field validation, pruning. */
+export function checkPatched(obj: KubeObject, expected: ExpectedKind, validation: FieldValidation, schema: Schema): string[] {
+  const root = schema.structForKind(expected);
+  if (!root) return [];
+  const typeError = findTypeError(obj, root, schema);
+  if (typeError) throw new InvalidError("", "", "", [invalid("patch", JSON.stringify(obj), typeError)]);
+  const warnings = checkFields(obj, undefined, expected, validation, schema);
+  pruneUnknownFields(obj, root, schema);
+  return warnings;
 }
 
 function checkKind(obj: KubeObject, expected: ExpectedKind): void {

@@ -123,6 +123,20 @@ test("with allowWatchBookmarks a watch that times out ends with a BOOKMARK holdi
   assert.deepEqual(bookmark, { kind: "ConfigMap", apiVersion: "v1", metadata: { resourceVersion: changedRv } });
 });
 
+test("a closing BOOKMARK carries the newest revision the watch has seen, also of changes its selector filtered out",
+  async (t) => {
+    const s = await startInProcessServer(t);
+    const start = await currentRevision(s);
+    const w = await s.watch(`${cms}?watch=true&resourceVersion=${start}&labelSelector=app%3Dweb&allowWatchBookmarks=true&timeoutSeconds=1`);
+    const unrelated = await create(s, "db", { app: "db" });
+    const events = await w.rest();
+    t.diagnostic(`watch from ${start}; unrelated change at ${unrelated}; events: ${JSON.stringify(events)}`);
+    assert.deepEqual(events.map((e) => e.type), ["BOOKMARK"]);
+    // Bookmarks exist so that a watcher whose selector matches nothing can still resume
+    // after compaction (KEP-956); upstream sends the watch cache's current revision.
+    assert.equal(events[0]!.object.metadata.resourceVersion, unrelated);
+  });
+
 test("after compaction a watch from an older revision gets a 200 stream with one 410 Expired ERROR", async (t) => {
   const s = await startInProcessServer(t);
   const old = await create(s, "a");

@@ -39,10 +39,5 @@ export function coreToEventsV1(e: KubeObject): KubeObject {
   for (const f of shared) if (e[f] !== undefined) out[f] = e[f];
   for (const [to, from] of renamed) if (e[from] !== undefined) out[to] = e[from];
   if (e["reportingComponent"] !== undefined) out["reportingController"] = e["reportingComponent"];
-  // events.k8s.io requires eventTime; events written through core/v1 may only have timestamps.
-  if (out["eventTime"] === undefined || out["eventTime"] === null) {
-    const t = e["firstTimestamp"] ?? e["lastTimestamp"] ?? e.metadata.creationTimestamp;
-    if (typeof t === "string") out["eventTime"] = t.replace(/Z$/, ".000000Z");
-  }
   return out;
 }

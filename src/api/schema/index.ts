@@ -11,4 +11,4 @@ export {
   strictDecodingPatchInvalid,
   strictDecodingWarnings,
 } from "./strict-decoding.js";
-export { findTypeError } from "./type-check.js";
+export { findTypeError, pruneUnknownFields } from "./type-check.js";

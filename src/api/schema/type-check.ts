@@ -106,3 +106,43 @@ export function findTypeError(obj: Record<string, unknown>, root: StructDef, sch
   const kind = root.name.split(".").pop()!;
   return new TypeChecker(schema, kind).fields(obj, root, "");
 }
+
+/**
+ * Drops the fields the schema does not know, as decoding into upstream's Go structs does:
+ * with fieldValidation Warn or Ignore an unknown field is reported (or not) and then lost,
+ * never stored. Works in place; values typed `any` are kept whole.
+ */
+export function pruneUnknownFields(obj: Record<string, unknown>, root: StructDef, schema: Schema): void {
+  pruneStruct(obj, root, schema);
+}
+
+function pruneStruct(obj: Record<string, unknown>, def: StructDef, schema: Schema): void {
+  for (const [name, v] of Object.entries(obj)) {
+    const f = Object.hasOwn(def.fields, name) ? def.fields[name] : undefined;
+    if (!f) {
+      // Every object names its own type; the struct tables leave TypeMeta out of nested kinds.
+      if (name !== "apiVersion" && name !== "kind") delete obj[name];
+      continue;
+    }
+    pruneValue(v, f.type, schema);
+  }
+}
+
+function pruneValue(v: unknown, t: SchemaType, schema: Schema): void {
+  if (v === null || typeof v !== "object") return;
+  switch (t.kind) {
+    case "array":
+      if (Array.isArray(v)) for (const item of v) pruneValue(item, t.items, schema);
+      return;
+    case "map":
+      for (const item of Object.values(v)) pruneValue(item, t.values, schema);
+      return;
+    case "struct": {
+      const def = schema.struct(t.name);
+      if (def && !Array.isArray(v)) pruneStruct(v as Record<string, unknown>, def, schema);
+      return;
+    }
+    default:
+      return;
+  }
+}

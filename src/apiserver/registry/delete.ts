@@ -57,7 +57,8 @@ export function parseDeleteOptions(body: unknown, query: URLSearchParams, dryRun
   if (typeof pre["uid"] === "string") preconditions.uid = pre["uid"];
   if (typeof pre["resourceVersion"] === "string") preconditions.resourceVersion = pre["resourceVersion"];
   return {
-    ...(grace !== undefined ? { gracePeriodSeconds: Math.max(0, grace) } : {}),
+    // Upstream treats a negative grace period as 1 second (rest.BeforeDelete).
+    ...(grace !== undefined ? { gracePeriodSeconds: grace < 0 ? 1 : grace } : {}),
     preconditions,
     ...(policy ? { propagationPolicy: policy } : {}),
     dryRun,

@@ -91,7 +91,13 @@ export class GenericRegistry {
     const errs = this.strategy.validateCreate(obj);
     if (errs.length) throw new InvalidError(this.type.group, this.type.kind, obj.metadata.name ?? "", errs);
     const warnings = this.strategy.warnings(obj);
-    if (opts.dryRun) return { object: obj, warnings };
+    if (opts.dryRun) {
+      // A dry run answers as the real create would, a taken name included.
+      if ((await this.store.get(this.key(namespace, obj.metadata.name!))).kv) {
+        throw new AlreadyExistsError(this.groupResource, obj.metadata.name!);
+      }
+      return { object: obj, warnings };
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         const kv = await this.store.create(this.key(namespace, obj.metadata.name!), this.toStoredBytes(obj));

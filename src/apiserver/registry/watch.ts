@@ -23,6 +23,11 @@ export interface WatchRequest {
   readonly resourceVersion?: string;
   readonly sendInitialEvents?: boolean;
   readonly signal: AbortSignal;
+  /**
+   * Told every revision the watch has caught up to, also for changes the selectors
+   * filter out, so bookmarks can advance a watcher that sees no events (KEP-956).
+   */
+  readonly onProgress?: (revision: number) => void;
 }
 
 /** How long a watch for a future resourceVersion waits before 504, as upstream. */
@@ -35,6 +40,7 @@ export async function* watchObjects(reg: GenericRegistry, namespace: string, req
     const list = await listObjects(reg, namespace, { filter: req.filter, ...(req.sendInitialEvents && rv && rv !== "0" ? { resourceVersion: rv } : {}) });
     for (const object of list.items) yield { type: "ADDED", object };
     from = Number(list.resourceVersion);
+    req.onProgress?.(from);
     if (req.sendInitialEvents) {
       yield {
         type: "BOOKMARK",
@@ -44,12 +50,14 @@ export async function* watchObjects(reg: GenericRegistry, namespace: string, req
   } else {
     from = parseRevision(rv);
     await waitForRevision(reg, from, req.signal);
+    req.onProgress?.(from);
   }
   try {
     for await (const batch of reg.store.watch(reg.prefix(namespace), { fromRevision: from, signal: req.signal })) {
       for (const ev of batch) {
         const out = toApiEvent(reg, ev, req.filter);
         if (out) yield out;
+        req.onProgress?.(ev.kv.modRevision);
       }
     }
   } catch (e) {

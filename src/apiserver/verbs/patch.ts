@@ -10,7 +10,7 @@ import {
 import { isDryRun, type RequestContext } from "../request-context.js";
 import { setWarnings, writeJson } from "../responses.js";
 import { parseJson, patchTypeOf, readBody } from "../negotiation.js";
-import { checkFields, checkPatchedTypes, fieldValidationOf } from "../incoming-object.js";
+import { checkPatched, fieldValidationOf } from "../incoming-object.js";
 import type { ApiContext } from "../api-context.js";
 import { apiVersionOf } from "../resources/resource-types.js";
 
@@ -41,8 +41,7 @@ export async function handlePatch(ctx: RequestContext, api: ApiContext): Promise
     if (obj.metadata.name !== info.name) {
       throw new BadRequestError(`the name of the object (${String(obj.metadata.name)}) does not match the name on the URL (${info.name})`);
     }
-    checkPatchedTypes(obj, entry.type, api.schema);
-    warnings = checkFields(obj, undefined, entry.type, validation, api.schema);
+    warnings = checkPatched(obj, entry.type, validation, api.schema);
     return obj;
   }, { dryRun: isDryRun(query), subresource: info.subresource === "status" ? "status" : "" });
   setWarnings(ctx.res, [...warnings, ...result.warnings]);

@@ -33,6 +33,7 @@ export async function handleWatch(ctx: RequestContext): Promise<void> {
   const table = wantsTable(ctx.req.headers.accept);
   const bookmarks = query.get("allowWatchBookmarks") === "true";
   const controller = new AbortController();
+  let lastRevision = 0;
   const stop = (): void => controller.abort();
   ctx.signal.addEventListener("abort", stop, { once: true });
   const timer = setTimeout(stop, timeoutSeconds * 1000);
@@ -41,6 +42,9 @@ export async function handleWatch(ctx: RequestContext): Promise<void> {
     ...(query.get("resourceVersion") !== null ? { resourceVersion: query.get("resourceVersion")! } : {}),
     ...(query.get("sendInitialEvents") === "true" ? { sendInitialEvents: true } : {}),
     signal: controller.signal,
+    onProgress: (revision) => {
+      lastRevision = revision;
+    },
   });
   // Upstream answers 200 first and reports an expired revision as an ERROR event.
   res.writeHead(200, {
@@ -49,7 +53,6 @@ export async function handleWatch(ctx: RequestContext): Promise<void> {
     "Transfer-Encoding": "chunked",
   });
   res.flushHeaders();
-  let lastRevision = Number(query.get("resourceVersion") ?? "0") || 0;
   let sentColumns = false;
   const write = async (ev: { type: string; object: unknown }): Promise<void> => {
     if (!res.write(JSON.stringify(ev) + "\n")) await once(res, "drain", { signal: controller.signal });
@@ -67,7 +70,6 @@ export async function handleWatch(ctx: RequestContext): Promise<void> {
     : undefined;
   try {
     for await (const ev of events) {
-      lastRevision = Number(ev.object.metadata.resourceVersion) || lastRevision;
       if (ev.type === "BOOKMARK" && !bookmarks && !ev.object.metadata.annotations) continue;
       await write(encode(ev));
     }
