@@ -103,9 +103,7 @@ export function createApiHandler(opts: ApiHandlerOptions): ApiHandler {
       throw new ForbiddenError({ group: info.group, resource: info.resource }, info.name,
         `User "${user.username}" cannot ${info.verb} resource "${info.resource}" in API group "${info.group}"${info.namespace ? ` in the namespace "${info.namespace}"` : " at the cluster scope"}`);
     }
-    const controller = new AbortController();
-    res.on("close", () => controller.abort());
-    const ctx: RequestContext = { req, res, query: url.searchParams, info, entry, user, signal: controller.signal };
+    const ctx: RequestContext = { req, res, query: url.searchParams, info, entry, user, signal: closeSignal(info, res) };
     await dispatch(ctx, opts, info);
   }
 
@@ -171,6 +169,16 @@ async function dispatch(ctx: RequestContext, opts: ApiHandlerOptions, info: Reso
     default:
       return unsupported();
   }
+}
+
+/** Only watches outlive their request handling; other requests need no signal of a client leaving. */
+const never = new AbortController().signal;
+
+function closeSignal(info: ResourceRequestInfo, res: ServerResponse): AbortSignal {
+  if (info.verb !== "watch") return never;
+  const controller = new AbortController();
+  res.on("close", () => controller.abort());
+  return controller.signal;
 }
 
 function discoveryDocument(d: Discovery, path: string, accept: string | undefined): DiscoveryDocument | undefined {

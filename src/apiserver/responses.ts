@@ -6,7 +6,10 @@ import type { ServerResponse } from "node:http";
 import { InternalError, StatusError, type Status } from "../api/index.js";
 
 export function writeJson(res: ServerResponse, code: number, body: unknown, contentType = "application/json"): void {
-  const text = JSON.stringify(body);
+  writeJsonText(res, code, JSON.stringify(body), contentType);
+}
+
+export function writeJsonText(res: ServerResponse, code: number, text: string, contentType = "application/json"): void {
   res.writeHead(code, {
     "Content-Type": contentType,
     "Content-Length": Buffer.byteLength(text),

@@ -6,7 +6,6 @@
  *   sqlite:///var/lib/peapod/state.db   (or just a path)   the embedded default
  *   etcd://10.0.0.1:2379,10.0.0.2:2379                     an etcd v3 cluster
  */
-import { openEtcdStore } from "./etcd/etcd-store.js";
 import { openSqliteStore } from "./sqlite/sqlite-store.js";
 import { StoreError, type Store } from "./store.js";
 
@@ -22,9 +21,11 @@ const BACKENDS: Readonly<Record<string, OpenBackend>> = {
     if (path === "") throw new StoreError("sqlite store: the endpoint names no file (sqlite:///path/to/state.db)");
     return openSqliteStore({ ...options, path });
   },
-  etcd: (hosts, options) => {
+  etcd: async (hosts, options) => {
     const endpoints = hosts.split(",").filter((host) => host !== "");
     if (endpoints.length === 0) throw new StoreError("etcd store: the endpoint names no host (etcd://host:port)");
+    // Loaded only when asked for: the gRPC stack costs an SQLite start ~150 ms otherwise.
+    const { openEtcdStore } = await import("./etcd/etcd-store.js");
     return openEtcdStore({ ...options, endpoints });
   },
 };

@@ -14,7 +14,7 @@ import {
 } from "../../store/index.js";
 import type { ResourceType } from "../resources/resource-types.js";
 import type { Conversion, Strategy } from "../resources/strategy.js";
-import { decodeObject, encodeObject } from "./object-codec.js";
+import { decodeObject, encodeObject, storedJson } from "./object-codec.js";
 import type { Clock } from "../../base/index.js";
 
 export interface WriteOptions {
@@ -62,6 +62,11 @@ export class GenericRegistry {
   fromStored(kv: KeyValue): KubeObject {
     const obj = decodeObject(kv);
     return this.conversion ? this.conversion.fromStorage(obj) : obj;
+  }
+
+  /** The API object's JSON for a stored value, unparsed where no conversion is needed. */
+  storedJson(kv: KeyValue): string {
+    return this.conversion ? JSON.stringify(this.fromStored(kv)) : storedJson(kv);
   }
 
   toStoredBytes(obj: KubeObject): Uint8Array {

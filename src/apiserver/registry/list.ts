@@ -4,7 +4,7 @@
  * compacted); `limit`/`continue` page through one snapshot.
  */
 import { BadRequestError, ExpiredError, type KubeObject } from "../../api/index.js";
-import { CompactedError, FutureRevisionError } from "../../store/index.js";
+import { CompactedError, FutureRevisionError, type KeyValue } from "../../store/index.js";
 import { decodeContinue, encodeContinue } from "./continue-token.js";
 import type { GenericRegistry } from "./generic-registry.js";
 
@@ -18,8 +18,8 @@ export interface ListRequest {
   readonly resourceVersionMatch?: string;
 }
 
-export interface ListResponse {
-  readonly items: KubeObject[];
+export interface ListResponse<T = KubeObject> {
+  readonly items: T[];
   readonly resourceVersion: string;
   readonly continueToken?: string;
   readonly remainingItemCount?: number;
@@ -29,6 +29,30 @@ export interface ListResponse {
 const filteredPageSize = 500;
 
 export async function listObjects(reg: GenericRegistry, namespace: string, req: ListRequest): Promise<ListResponse> {
+  return listItems(reg, namespace, req, (kv) => {
+    const obj = reg.fromStored(kv);
+    return req.filter(obj) ? obj : undefined;
+  });
+}
+
+/**
+ * The same list as JSON texts, for a JSON response: without selectors the stored bytes
+ * are served as they are, never parsed (see object-codec.ts).
+ */
+export async function listJson(reg: GenericRegistry, namespace: string, req: ListRequest): Promise<ListResponse<string>> {
+  return listItems(reg, namespace, req, (kv) => {
+    if (req.filter.matchesAll) return reg.storedJson(kv);
+    const obj = reg.fromStored(kv);
+    return req.filter(obj) ? JSON.stringify(obj) : undefined;
+  });
+}
+
+async function listItems<T>(
+  reg: GenericRegistry,
+  namespace: string,
+  req: ListRequest,
+  select: (kv: KeyValue) => T | undefined,
+): Promise<ListResponse<T>> {
   const prefix = reg.prefix(namespace);
   let revision: number | undefined;
   let after: string | undefined;
@@ -47,7 +71,7 @@ export async function listObjects(reg: GenericRegistry, namespace: string, req: 
     parseRevision(req.resourceVersion);
   }
   const limit = req.limit && req.limit > 0 ? req.limit : undefined;
-  const items: KubeObject[] = [];
+  const items: T[] = [];
   try {
     for (;;) {
       const want = limit === undefined ? undefined : req.filter.matchesAll ? limit - items.length : Math.max(filteredPageSize, limit);
@@ -59,9 +83,9 @@ export async function listObjects(reg: GenericRegistry, namespace: string, req: 
       revision = page.revision;
       for (const kv of page.kvs) {
         after = kv.key;
-        const obj = reg.fromStored(kv);
-        if (!req.filter(obj)) continue;
-        items.push(obj);
+        const item = select(kv);
+        if (item === undefined) continue;
+        items.push(item);
         if (limit !== undefined && items.length === limit) {
           const more = page.remaining > 0 || kv !== page.kvs[page.kvs.length - 1];
           if (!more) return { items, resourceVersion: String(revision) };

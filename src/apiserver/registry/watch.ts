@@ -77,22 +77,39 @@ export function bookmarkObject(reg: GenericRegistry, revision: number, annotatio
   };
 }
 
+/**
+ * Objects decoded from one store event, shared by every watcher that receives the same
+ * event (the SQLite fan-out hands all watchers the same event objects): with a hundred
+ * watchers an event is parsed once, not a hundred times. Shared objects are never mutated.
+ */
+interface DecodedEvent {
+  readonly current?: KubeObject;
+  /** The previous state, stamped with the event's revision for a DELETED event. */
+  readonly previous?: KubeObject;
+}
+
+const decodedEvents = new WeakMap<GenericRegistry, WeakMap<WatchEvent, DecodedEvent>>();
+
+function decode(reg: GenericRegistry, ev: WatchEvent): DecodedEvent {
+  let byEvent = decodedEvents.get(reg);
+  if (!byEvent) decodedEvents.set(reg, (byEvent = new WeakMap()));
+  let d = byEvent.get(ev);
+  if (!d) {
+    const previous = ev.prevKv ? reg.fromStored(ev.prevKv) : undefined;
+    if (previous) previous.metadata.resourceVersion = String(ev.kv.modRevision);
+    d = { ...(ev.type === "put" ? { current: reg.fromStored(ev.kv) } : {}), ...(previous ? { previous } : {}) };
+    byEvent.set(ev, d);
+  }
+  return d;
+}
+
 function toApiEvent(reg: GenericRegistry, ev: WatchEvent, filter: ObjectFilter): ApiWatchEvent | undefined {
-  const prev = ev.prevKv ? reg.fromStored(ev.prevKv) : undefined;
-  const prevMatches = prev !== undefined && filter(prev);
-  if (ev.type === "delete") {
-    if (!prevMatches) return undefined;
-    prev.metadata.resourceVersion = String(ev.kv.modRevision);
-    return { type: "DELETED", object: prev };
-  }
-  const cur = reg.fromStored(ev.kv);
-  const curMatches = filter(cur);
-  if (curMatches) return { type: prevMatches ? "MODIFIED" : "ADDED", object: cur };
-  if (prevMatches) {
-    prev.metadata.resourceVersion = String(ev.kv.modRevision);
-    return { type: "DELETED", object: prev };
-  }
-  return undefined;
+  const { current, previous } = decode(reg, ev);
+  // The filter only reads labels and selectable fields, which the stamped revision does not touch.
+  const prevMatches = previous !== undefined && filter(previous);
+  if (!current) return prevMatches ? { type: "DELETED", object: previous } : undefined;
+  if (filter(current)) return { type: prevMatches ? "MODIFIED" : "ADDED", object: current };
+  return prevMatches ? { type: "DELETED", object: previous } : undefined;
 }
 
 async function waitForRevision(reg: GenericRegistry, rv: number, signal: AbortSignal): Promise<void> {

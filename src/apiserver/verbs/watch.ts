@@ -21,6 +21,15 @@ const bookmarkIntervalMs = 60_000;
 /** Without timeoutSeconds upstream ends a watch after a random 30-60 minutes. */
 const defaultTimeoutSeconds = (): number => 1800 * (1 + Math.random());
 
+/** Watch event objects are shared between watchers: each is serialised once. */
+const serialized = new WeakMap<object, string>();
+
+function jsonOf(obj: object): string {
+  let text = serialized.get(obj);
+  if (text === undefined) serialized.set(obj, (text = JSON.stringify(obj)));
+  return text;
+}
+
 export async function handleWatch(ctx: RequestContext): Promise<void> {
   const { entry, query, res } = ctx;
   const timeoutText = query.get("timeoutSeconds");
@@ -54,10 +63,10 @@ export async function handleWatch(ctx: RequestContext): Promise<void> {
   });
   res.flushHeaders();
   let sentColumns = false;
-  const write = async (ev: { type: string; object: unknown }): Promise<void> => {
-    if (!res.write(JSON.stringify(ev) + "\n")) await once(res, "drain", { signal: controller.signal });
+  const write = async (ev: { type: string; object: object }): Promise<void> => {
+    if (!res.write(`{"type":"${ev.type}","object":${jsonOf(ev.object)}}\n`)) await once(res, "drain", { signal: controller.signal });
   };
-  const encode = (ev: ApiWatchEvent): { type: string; object: unknown } => {
+  const encode = (ev: ApiWatchEvent): { type: string; object: object } => {
     if (!table || ev.type === "BOOKMARK") return ev;
     const t = toTable(entry, [ev.object], query, { resourceVersion: ev.object.metadata.resourceVersion ?? "" }, sentColumns);
     sentColumns = true;

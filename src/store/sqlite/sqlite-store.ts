@@ -102,6 +102,9 @@ export class SqliteStore implements Store {
     }
     db.pragma("synchronous = FULL");
     db.pragma("cache_size = -32768");
+    // The checkpoint runs inside a commit, on the event loop: small and frequent ones
+    // (256 pages, ~1 MiB) keep each stall short instead of a ~9 ms pause every 4 MiB.
+    db.pragma("wal_autocheckpoint = 256");
     migrateSqliteSchema(db);
     this.#sql = prepareSqliteStatements(db);
     this.#fanout = new WatchFanout({
