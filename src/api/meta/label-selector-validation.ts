@@ -5,8 +5,9 @@
  * to insist that the selector matches the pod template's labels.
  */
 import { FieldPath, forbidden, invalid, required, type FieldError } from "./field-errors.js";
-import { isQualifiedName, isValidLabelValue } from "./name-validation.js";
+import { isValidLabelValue } from "./name-validation.js";
 import { validateLabels, validateQualifiedName } from "./object-meta-validation.js";
+import { labelSelectorAsSelector, type LabelSelectorObject } from "../selectors/index.js";
 
 export interface LabelSelectorRequirement {
   key: string;
@@ -60,35 +61,14 @@ export type LabelSelectorMatcher =
   | { readonly ok: false; readonly error: string };
 
 /**
- * Upstream semantics: a missing selector selects nothing; an empty one selects everything
- * (and is "empty"); otherwise every requirement must hold.
+ * Upstream semantics (LabelSelectorAsSelector): a missing selector selects nothing; an
+ * empty one selects everything (and is "empty"); otherwise every requirement must hold.
  */
 export function labelSelectorMatcher(sel: LabelSelector | undefined | null): LabelSelectorMatcher {
-  if (!sel) return { ok: true, empty: false, matches: () => false };
-  const checks: ((labels: Record<string, string>) => boolean)[] = [];
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) {
-    if (isQualifiedName(k).length || isValidLabelValue(v).length) return { ok: false, error: `invalid label ${k}=${v}` };
-    checks.push((l) => Object.hasOwn(l, k) && l[k] === v);
+  try {
+    const selector = labelSelectorAsSelector(sel as LabelSelectorObject | undefined | null);
+    return { ok: true, empty: !!sel && selector.empty(), matches: (labels) => selector.matches(labels ?? {}) };
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
   }
-  for (const r of sel.matchExpressions ?? []) {
-    const values = r.values ?? [];
-    if (isQualifiedName(r.key ?? "").length) return { ok: false, error: `invalid label key "${r.key}"` };
-    switch (r.operator) {
-      case "In":
-      case "NotIn": {
-        if (values.length === 0) return { ok: false, error: "for 'in', 'notin' operators, values set can't be empty" };
-        const set = new Set(values);
-        checks.push(r.operator === "In" ? (l) => Object.hasOwn(l, r.key) && set.has(l[r.key]!) : (l) => !(Object.hasOwn(l, r.key)) || !set.has(l[r.key]!));
-        break;
-      }
-      case "Exists":
-      case "DoesNotExist":
-        if (values.length > 0) return { ok: false, error: "values set must be empty for exists and does not exist" };
-        checks.push(r.operator === "Exists" ? (l) => Object.hasOwn(l, r.key) : (l) => !(Object.hasOwn(l, r.key)));
-        break;
-      default:
-        return { ok: false, error: `${JSON.stringify(r.operator)} is not a valid label selector operator` };
-    }
-  }
-  return { ok: true, empty: checks.length === 0, matches: (labels) => checks.every((c) => c(labels ?? {})) };
 }
