@@ -12,7 +12,7 @@ import {
   type Schema,
 } from "../api/index.js";
 import { decodeObjectBody } from "./negotiation.js";
-import { apiVersionOf } from "./resources/resource-types.js";
+import { groupVersionString } from "./resources/resource-types.js";
 
 export type FieldValidation = "Strict" | "Warn" | "Ignore";
 
@@ -92,7 +92,7 @@ export function checkPatched(obj: KubeObject, expected: ExpectedKind, validation
 }
 
 function checkKind(obj: KubeObject, expected: ExpectedKind): void {
-  const apiVersion = apiVersionOf(expected);
+  const apiVersion = groupVersionString(expected);
   if (obj.apiVersion === undefined || obj.apiVersion === "") obj.apiVersion = apiVersion;
   if (obj.kind === undefined || obj.kind === "") obj.kind = expected.kind;
   if (typeof obj.apiVersion !== "string" || typeof obj.kind !== "string") {

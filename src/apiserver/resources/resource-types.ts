@@ -138,7 +138,3 @@ export function findResourceByKind(apiVersion: string, kind: string): ResourceTy
   const [group, version] = apiVersion.includes("/") ? apiVersion.split("/", 2) as [string, string] : ["", apiVersion];
   return resourceTypes.find((r) => r.group === group && r.version === version && r.kind === kind);
 }
-
-export function apiVersionOf(gv: GroupVersion): string {
-  return groupVersionString(gv);
-}

@@ -5,7 +5,7 @@ import { parseJson, readBody } from "../negotiation.js";
 import { deleteObject, parseDeleteOptions } from "../registry/delete.js";
 import { listObjects } from "../registry/list.js";
 import { buildFilter } from "../selection.js";
-import { apiVersionOf } from "../resources/resource-types.js";
+import { groupVersionString } from "../resources/resource-types.js";
 import { NotFoundError, type KubeObject } from "../../api/index.js";
 
 export async function handleDeleteCollection(ctx: RequestContext): Promise<void> {
@@ -25,7 +25,7 @@ export async function handleDeleteCollection(ctx: RequestContext): Promise<void>
   }
   writeJson(ctx.res, 200, {
     kind: entry.type.listKind,
-    apiVersion: apiVersionOf(entry.type),
+    apiVersion: groupVersionString(entry.type),
     metadata: { resourceVersion: list.resourceVersion },
     items,
   });

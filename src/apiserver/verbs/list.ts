@@ -5,7 +5,7 @@ import { tableContentType, wantsTable } from "../negotiation.js";
 import { listJson, listObjects, type ListResponse } from "../registry/list.js";
 import { buildFilter } from "../selection.js";
 import { toTable } from "../table-output.js";
-import { apiVersionOf } from "../resources/resource-types.js";
+import { groupVersionString } from "../resources/resource-types.js";
 import { BadRequestError } from "../../api/index.js";
 
 export async function handleList(ctx: RequestContext): Promise<void> {
@@ -30,7 +30,7 @@ export async function handleList(ctx: RequestContext): Promise<void> {
   }
   const result = await listJson(entry.registry, ctx.info.namespace, request);
   // Items are JSON already: the list is assembled as text around them.
-  const head = JSON.stringify({ kind: entry.type.listKind, apiVersion: apiVersionOf(entry.type), metadata: listMetaOf(result) });
+  const head = JSON.stringify({ kind: entry.type.listKind, apiVersion: groupVersionString(entry.type), metadata: listMetaOf(result) });
   writeJsonText(ctx.res, 200, `${head.slice(0, -1)},"items":[${result.items.join(",")}]}`);
 }
 

@@ -12,7 +12,7 @@ import { setWarnings, writeJson } from "../responses.js";
 import { parseJson, patchTypeOf, readBody } from "../negotiation.js";
 import { checkPatched, fieldValidationOf } from "../incoming-object.js";
 import type { ApiContext } from "../api-context.js";
-import { apiVersionOf } from "../resources/resource-types.js";
+import { groupVersionString } from "../resources/resource-types.js";
 
 export async function handlePatch(ctx: RequestContext, api: ApiContext): Promise<void> {
   const { entry, query, info } = ctx;
@@ -32,7 +32,7 @@ export async function handlePatch(ctx: RequestContext, api: ApiContext): Promise
       throw new BadRequestError("the patch produced an object without metadata");
     }
     const obj = patched as KubeObject;
-    if (obj.apiVersion !== apiVersionOf(entry.type) || obj.kind !== entry.type.kind) {
+    if (obj.apiVersion !== groupVersionString(entry.type) || obj.kind !== entry.type.kind) {
       throw new BadRequestError(`the patch may not change apiVersion or kind (got ${String(obj.apiVersion)}, ${String(obj.kind)})`);
     }
     if (obj.metadata.resourceVersion !== current.metadata.resourceVersion) {
