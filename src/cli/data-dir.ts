@@ -9,3 +9,8 @@ export function prepareDataDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   writeFileSync(join(dir, dataDirMarker), "This directory holds the state of a Peapod server.\n");
 }
+
+/** Where the container runtime keeps images, sandboxes and containers. */
+export function runtimeRootOf(dataDir: string): string {
+  return join(dataDir, "runtime");
+}

@@ -15,11 +15,26 @@ export class UsageError extends Error {
 }
 
 export function parseFlags(args: readonly string[], specs: readonly FlagSpec[]): Map<string, string | boolean> {
+  const { flags, positional } = parseCommandLine(args, specs);
+  if (positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positional[0])}`);
+  return flags;
+}
+
+/** Flags and positional arguments, in any order; `--` ends the flags. */
+export function parseCommandLine(args: readonly string[], specs: readonly FlagSpec[]): { flags: Map<string, string | boolean>; positional: string[] } {
   const out = new Map<string, string | boolean>();
+  const positional: string[] = [];
   for (const s of specs) if (s.default !== undefined) out.set(s.name, s.default);
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (!arg.startsWith("--")) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
+    if (arg === "--") {
+      positional.push(...args.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith("--")) {
+      positional.push(arg);
+      continue;
+    }
     const eq = arg.indexOf("=");
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     const spec = specs.find((s) => s.name === name);
@@ -34,7 +49,7 @@ export function parseFlags(args: readonly string[], specs: readonly FlagSpec[]):
     if (value === undefined) throw new UsageError(`flag needs an argument: --${name}`);
     out.set(name, value);
   }
-  return out;
+  return { flags: out, positional };
 }
 
 export function usage(command: string, summary: string, specs: readonly FlagSpec[]): string {

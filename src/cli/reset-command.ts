@@ -1,12 +1,14 @@
 /**
- * `peapod reset --data-dir DIR`: removes everything a server with that data dir created.
- * So far that is its files; a marker written by the server keeps reset from removing a
- * directory Peapod did not make.
+ * `peapod reset --data-dir DIR`: removes everything a server with that data dir created:
+ * its containers and pod sandboxes (processes, mounts, network namespaces, veths, the
+ * bridge and nftables table), then its files. A marker written by the server keeps reset
+ * from removing a directory Peapod did not make.
  */
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseFlags, usage, UsageError, type FlagSpec } from "./flags.js";
-import { dataDirMarker, defaultDataDir } from "./data-dir.js";
+import { dataDirMarker, defaultDataDir, runtimeRootOf } from "./data-dir.js";
+import { resetRuntime } from "../runtime/index.js";
 
 const flags: FlagSpec[] = [
   { name: "data-dir", kind: "string", help: "the data directory of the server to reset", default: defaultDataDir },
@@ -29,6 +31,7 @@ export const resetCommand = {
     if (!existsSync(resolve(dir, dataDirMarker)) && readdirSync(dir).length > 0) {
       throw new UsageError(`${dir} is not a Peapod data directory (no ${dataDirMarker}); refusing to remove it`);
     }
+    if (existsSync(runtimeRootOf(dir))) await resetRuntime(runtimeRootOf(dir));
     rmSync(dir, { recursive: true, force: true });
     process.stdout.write(`removed ${dir}\n`);
     return 0;
