@@ -64,7 +64,7 @@ export class BenchReport {
     });
   }
 
-  format(): string {
+  format(reference = "the reference server (same process, same TLS and keep-alive client)"): string {
     const header = ["backend", "metric", "median", "p99", "n", "target", "result", "note"];
     const body = this.rows.map((r) => [
       r.backend,
@@ -83,7 +83,7 @@ export class BenchReport {
     return [
       table(header, body),
       "",
-      "Ratios against the reference server (same process, same TLS and keep-alive client):",
+      `Ratios against ${reference}:`,
       table(ratioHeader, ratioBody),
       "",
       `${judged - failed} of ${judged} targets met${failed ? `; ${failed} FAILED` : ""}.`,

@@ -44,7 +44,10 @@ export interface PodSandboxConfig {
   hostname: string;
   /** hostname.subdomain.namespace.svc.cluster-domain when the pod has a subdomain. */
   fqdn?: string;
-  /** Directory for this pod's container logs (the kubelet uses /var/log/pods/NS_NAME_UID). */
+  /**
+   * Directory for this pod's container logs (the kubelet uses /var/log/pods/NS_NAME_UID);
+   * empty: NS_NAME_UID under the runtime's root.
+   */
   logDirectory: string;
   /** Absent: copy the host's /etc/resolv.conf, as dnsPolicy Default does. */
   dnsConfig?: DnsConfig;

@@ -4,7 +4,7 @@
  * one page, so long layer lists are given relative to their common parent, the way
  * containerd's overlay snapshotter does.
  */
-import { dirname, relative } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { run } from "../command.js";
 
 export interface OverlayMount {
@@ -24,9 +24,22 @@ export async function mountOverlay(m: OverlayMount): Promise<void> {
   let options = `lowerdir=${lowers.join(":")},upperdir=${m.upperDir},workdir=${m.workDir}`;
   let cwd: string | undefined;
   if (options.length >= pageSize - 64) {
-    cwd = dirname(lowers[0]!);
+    cwd = commonParent(lowers);
     const rel = lowers.map((l) => relative(cwd!, l));
     options = `lowerdir=${rel.join(":")},upperdir=${m.upperDir},workdir=${m.workDir}`;
+    if (options.length >= pageSize) {
+      throw new Error(`overlay options for ${lowers.length} layers exceed the kernel's ${pageSize}-byte limit`);
+    }
   }
   await run("mount", ["-t", "overlay", "overlay", "-o", options, m.target], cwd ? { cwd } : {});
+}
+
+/** The deepest directory containing every path; relative to it each lower dir is shortest. */
+function commonParent(paths: string[]): string {
+  let parent = dirname(resolve(paths[0]!));
+  for (const p of paths) {
+    const abs = resolve(p);
+    while (parent !== "/" && !abs.startsWith(`${parent}/`)) parent = dirname(parent);
+  }
+  return parent;
 }
