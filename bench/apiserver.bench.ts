@@ -16,8 +16,8 @@ import { cpus, tmpdir } from "node:os";
 import { statfsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { Cleanup } from "../test/harness/cleanup.js";
 import { BenchClient, type TlsMaterial } from "./bench-client.js";
+import { benchLifecycle } from "./bench-lifecycle.js";
 import { benchPod } from "./bench-pod.js";
 import { BenchReport } from "./bench-report.js";
 import { benchBackend, type Backend, type PhaseOptions, type Reference } from "./backend-phase.js";
@@ -39,23 +39,7 @@ const { values: args } = parseArgs({
   },
 });
 
-const cleanup = new Cleanup();
-let cleaning: Promise<void> | undefined;
-function cleanUp(): Promise<void> {
-  cleaning ??= cleanup.run().catch((e: unknown) => console.error(e instanceof Error ? e.message : String(e)));
-  return cleaning;
-}
-
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    console.error(`bench: ${signal}, cleaning up`);
-    void cleanUp().then(() => process.exit(130));
-  });
-}
-const watchdog = setTimeout(() => {
-  console.error(`bench: still running after ${watchdogMs / 60_000} minutes, aborting`);
-  void cleanUp().then(() => process.exit(2));
-}, watchdogMs);
+const { cleanup, finish } = benchLifecycle(watchdogMs);
 
 function positive(name: string, text: string | undefined): number {
   const n = Number(text);
@@ -137,6 +121,5 @@ try {
   console.error(`bench failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
   process.exitCode = 1;
 } finally {
-  await cleanUp();
-  clearTimeout(watchdog);
+  await finish();
 }

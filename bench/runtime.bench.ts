@@ -14,6 +14,7 @@
  *
  * Everything started is removed by the cleanup ledger, also on failure, SIGINT and SIGTERM.
  */
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -23,9 +24,9 @@ import { run } from "../src/runtime/command.js";
 import { ImageStore, runtimeLayout } from "../src/runtime/index.js";
 import { busyboxEntries, writeBusyboxRootfs } from "../test/fixtures/images/busybox.js";
 import { buildImage } from "../test/fixtures/images/oci-image-builder.js";
-import { Cleanup } from "../test/harness/cleanup.js";
 import { startRegistry } from "../test/harness/registry.js";
 import { containerConfig, openTestRuntime, podSandboxConfig, withCommand } from "../test/harness/runtime.js";
+import { benchLifecycle } from "./bench-lifecycle.js";
 import { BenchReport } from "./bench-report.js";
 
 const { values: args } = parseArgs({
@@ -37,22 +38,7 @@ const { values: args } = parseArgs({
   },
 });
 
-const cleanup = new Cleanup();
-let cleaning: Promise<void> | undefined;
-function cleanUp(): Promise<void> {
-  cleaning ??= cleanup.run().catch((e: unknown) => console.error(e instanceof Error ? e.message : String(e)));
-  return cleaning;
-}
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    console.error(`bench: ${signal}, cleaning up`);
-    void cleanUp().then(() => process.exit(130));
-  });
-}
-const watchdog = setTimeout(() => {
-  console.error("bench: still running after 10 minutes, aborting");
-  void cleanUp().then(() => process.exit(2));
-}, 10 * 60_000);
+const { cleanup, finish } = benchLifecycle(10 * 60_000);
 
 function positive(name: string, text: string | undefined): number {
   const n = Number(text);
@@ -75,6 +61,18 @@ async function buildPullImage(dir: string): Promise<string> {
     ],
   });
   return tag;
+}
+
+/**
+ * `runc run --detach` hands its own stdio to the container, so it is started with none:
+ * pipes would stay open, and look unfinished, for as long as the container runs.
+ */
+function runDetached(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("runc", args, { stdio: "ignore" });
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`runc ${args.join(" ")}: exit ${code}`))));
+  });
 }
 
 async function main(): Promise<void> {
@@ -142,10 +140,11 @@ async function main(): Promise<void> {
   const refSamples: number[] = [];
   for (let i = 0; i < pods; i++) {
     const id = `bench-ref-${i}`;
+    // Registered first: a detached container outlives a failed or aborted `runc run`.
+    cleanup.add(`runc delete ${id}`, () => run("runc", ["--root", runcRoot, "delete", "--force", id]).then(() => undefined, () => undefined));
     const r0 = performance.now();
-    await run("runc", ["--root", runcRoot, "run", "--detach", "--bundle", bundle, id], { input: "" });
+    await runDetached(["--root", runcRoot, "run", "--detach", "--bundle", bundle, id]);
     refSamples.push(performance.now() - r0);
-    cleanup.add(`runc delete ${id}`, () => run("runc", ["--root", runcRoot, "delete", "--force", id]).then(() => undefined));
     await run("runc", ["--root", runcRoot, "delete", "--force", id]);
   }
   const refRow = report.latency("reference", "runc run --detach of a prepared bundle", refSamples);
@@ -181,7 +180,4 @@ main()
     console.error(e instanceof Error ? e.stack : String(e));
     process.exitCode = 1;
   })
-  .finally(async () => {
-    await cleanUp();
-    clearTimeout(watchdog);
-  });
+  .finally(finish);

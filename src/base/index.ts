@@ -1,2 +1,4 @@
 /** Leaf helpers with no Kubernetes knowledge, one job per module. */
+export * from "./atomic-file.js";
 export * from "./clock.js";
+export * from "./mutex.js";

@@ -5,7 +5,7 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { stringify } from "yaml";
-import { writeFileAtomically } from "./atomic-file.js";
+import { writeFileAtomically } from "../../base/index.js";
 
 export interface AdminKubeconfigOptions {
   /** e.g. https://127.0.0.1:6443 */

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { writeFileAtomically } from "./atomic-file.js";
+import { writeFileAtomically } from "../../base/index.js";
 import { pkiDirectory } from "./pki.js";
 import { formatTokenRecord, parseTokenFile } from "./token-file.js";
 

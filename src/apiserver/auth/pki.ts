@@ -20,9 +20,9 @@
 import { X509Certificate, createPrivateKey } from "node:crypto";
 import { chmod, mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomically } from "../../base/index.js";
 import { type CertificateAndKey, type LeafCertificateSpec, createCertificateAuthority, issueCertificate } from "./certificate-issuer.js";
 import { commonNameOf, organizationsOf } from "./certificate-subject.js";
-import { writeFileAtomically } from "./atomic-file.js";
 import { parseSubjectAltNames, sameSubjectAltNames, subjectAltNamesFor } from "./serving-hosts.js";
 
 export type { CertificateAndKey } from "./certificate-issuer.js";

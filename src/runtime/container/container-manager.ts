@@ -8,9 +8,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { accessSync, constants as fsConstants, existsSync, readFileSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { delimiter, dirname, join } from "node:path";
-import { systemClock } from "../../base/index.js";
+import { KeyedMutex, systemClock, writeFileAtomically } from "../../base/index.js";
 import { RuntimeError, notFound } from "../errors.js";
 import { mountOverlay } from "../image/overlay.js";
 import type { RuntimeLayout } from "../layout.js";
@@ -35,7 +35,6 @@ import { execSync, startExec, type ExecTarget } from "./exec.js";
 import { ExitWatcher, readExitFile, type ContainerExit } from "./exit-watcher.js";
 import { readHostFacts } from "./host-facts.js";
 import { resolveImageUser } from "./image-user.js";
-import { KeyedMutex } from "./keyed-mutex.js";
 import { buildSpec, processArgs, type HostFacts } from "./oci-spec.js";
 import { Runc } from "./runc.js";
 
@@ -460,11 +459,8 @@ export class ContainerManager {
     this.emit(event, r);
   }
 
-  private async persist(r: ContainerRecord): Promise<void> {
-    const file = join(this.dir(r.id), "meta.json");
-    const tmp = `${file}.${randomBytes(4).toString("hex")}.tmp`;
-    await writeFile(tmp, JSON.stringify(r));
-    await rename(tmp, file);
+  private persist(r: ContainerRecord): Promise<void> {
+    return writeFileAtomically(join(this.dir(r.id), "meta.json"), JSON.stringify(r));
   }
 
   private emit(type: ContainerEventType, r: ContainerRecord): void {

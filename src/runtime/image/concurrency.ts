@@ -1,19 +1,9 @@
 /**
- * The three ways the image store coordinates work inside one process: a mutex for
- * read-modify-write of index.json, shared in-flight work so that two pulls of one manifest
- * or blob do it once, and a limiter for the number of parallel downloads.
+ * How the image store coordinates work inside one process, beyond the plain mutex of
+ * base/mutex.ts: shared in-flight work so that two pulls of one manifest or blob do it once,
+ * a limiter for the number of parallel downloads, and a shared/exclusive lock that keeps
+ * garbage collection apart from pulls.
  */
-
-/** Runs critical sections one at a time, in call order. */
-export class Mutex {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(fn);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}
 
 /** Runs at most `limit` tasks at once; the rest wait in call order. */
 export class Limiter {

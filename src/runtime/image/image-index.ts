@@ -3,12 +3,11 @@
  * reference is one manifest descriptor annotated with its normalised name (containerd's
  * `io.containerd.image.name`) and, for a tag, the OCI `ref.name`. Everything the index names
  * is kept by garbage collection; everything else is not. Writes are serialised and atomic
- * (temp file + rename), so readers in this or another process never see half an index.
+ * (base/atomic-file.ts), so readers in this or another process never see half an index.
  */
-import { randomBytes } from "node:crypto";
-import { open, readFile, rename, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Mutex } from "./concurrency.js";
+import { Mutex, writeFileAtomically } from "../../base/index.js";
 import { imageNameAnnotation, mediaTypes, refNameAnnotation, type Descriptor } from "./manifest.js";
 import type { ImageReference } from "./reference.js";
 
@@ -72,25 +71,9 @@ export class ImageIndexFile {
       const before = await this.entries();
       const after = change(before);
       if (after === before) return;
-      await this.write({ schemaVersion: 2, mediaType: mediaTypes.ociIndex, manifests: after });
+      const doc: IndexDocument = { schemaVersion: 2, mediaType: mediaTypes.ociIndex, manifests: after };
+      await writeFileAtomically(this.path, JSON.stringify(doc));
     });
-  }
-
-  private async write(doc: IndexDocument): Promise<void> {
-    const temp = `${this.path}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
-    try {
-      const fh = await open(temp, "wx", 0o644);
-      try {
-        await fh.writeFile(JSON.stringify(doc));
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(temp, this.path);
-    } catch (e) {
-      await rm(temp, { force: true });
-      throw e;
-    }
   }
 }
 

@@ -9,10 +9,10 @@
  * host already forwards IPv4 (net.ipv4.ip_forward=1); Peapod never turns that on.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileAtomically } from "../../base/index.js";
 import { run } from "../command.js";
 import { RuntimeError } from "../errors.js";
 import { execPlugin, cniVersion, type CniNetworkConfig, type CniResult } from "./cni.js";
-import { writeFileAtomic } from "./sandbox-meta.js";
 
 export interface PodNetworkConfig {
   /** Name of the Linux bridge, at most 15 bytes. */
@@ -86,8 +86,8 @@ export function readNetworkState(path: string): NetworkState | undefined {
   }
 }
 
-export function writeNetworkState(path: string, state: NetworkState): void {
-  writeFileAtomic(path, JSON.stringify(state, null, 2) + "\n");
+export function writeNetworkState(path: string, state: NetworkState): Promise<void> {
+  return writeFileAtomically(path, JSON.stringify(state, null, 2) + "\n");
 }
 
 export class PodNetwork {

@@ -12,7 +12,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import { KeyedMutex } from "../container/keyed-mutex.js";
+import { KeyedMutex } from "../../base/index.js";
 import { RuntimeError, notFound } from "../errors.js";
 import type { RuntimeLayout } from "../layout.js";
 import { mountPoints, mountTmpfs, mountsUnder, unmountAll } from "../mount.js";
@@ -59,7 +59,7 @@ export class SandboxManager {
     mkdirSync(o.layout.sandboxes, { recursive: true, mode: 0o711 });
     mkdirSync(o.layout.ipam, { recursive: true, mode: 0o700 });
     const state: NetworkState = { ...o.network, ipamDir: o.layout.ipam };
-    writeNetworkState(o.layout.networkState, state);
+    await writeNetworkState(o.layout.networkState, state);
     const hostPorts = new HostPortTable({ table: state.nftTable, bridge: state.bridge, podCIDR: state.podCIDR });
     const m = new SandboxManager(o.layout, new PodNetwork(state), hostPorts, o.cgroupRoot.replace(/\/+$/, ""));
     await m.adopt();
@@ -82,7 +82,7 @@ export class SandboxManager {
       // After a reboot the namespace files are plain files again: the pod is gone.
       if (meta.state === "SANDBOX_READY" && !meta.config.hostNetwork && !mounted.has(paths.net)) {
         meta.state = "SANDBOX_NOTREADY";
-        writeMeta(paths, meta);
+        await writeMeta(paths, meta);
       }
       if (meta.state === "SANDBOX_READY") this.hostPorts.adopt(id, meta.hostPorts);
       this.sandboxes.set(id, meta);
@@ -110,7 +110,7 @@ export class SandboxManager {
         config.sharePid
           ? startPidHolder(paths, id).then((pgid) => {
               meta.holderPid = pgid;
-              writeMeta(paths, meta);
+              return writeMeta(paths, meta);
             })
           : undefined,
         config.hostNetwork ? undefined : this.hostPorts.ensure(),
@@ -127,7 +127,7 @@ export class SandboxManager {
       writePodFiles(paths, config, meta.ips);
       meta.state = "SANDBOX_READY";
       meta.complete = true;
-      writeMeta(paths, meta);
+      await writeMeta(paths, meta);
       this.sandboxes.set(id, meta);
       return id;
     } catch (e) {
@@ -162,7 +162,7 @@ export class SandboxManager {
     meta.hostPorts = [];
     delete meta.cniResult;
     delete meta.holderPid;
-    writeMeta(paths, meta);
+    await writeMeta(paths, meta);
   }
 
   /** Stops the sandbox if needed, then removes its namespaces, mounts and files. Absent is not an error. */

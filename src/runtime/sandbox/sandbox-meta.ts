@@ -1,12 +1,12 @@
 /**
  * A sandbox on disk: its directory's layout and meta.json, the record adoption reads after
- * a restart. meta.json is replaced atomically (temp file + rename), so a reader sees the
- * old record or the new one, never half of either; a sandbox whose record is missing or
- * not complete was interrupted during setup and is torn down rather than trusted.
+ * a restart. meta.json is replaced atomically and durably (base/atomic-file.ts), so a reader
+ * sees the old record or the new one, never half of either; a sandbox whose record is missing
+ * or not complete was interrupted during setup and is torn down rather than trusted.
  */
-import { randomBytes } from "node:crypto";
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomically } from "../../base/index.js";
 import type { PodSandboxConfig, PodSandboxState, Protocol } from "../runtime.js";
 import type { CniResult } from "./cni.js";
 
@@ -79,17 +79,6 @@ export function readMeta(path: string): SandboxMeta | undefined {
   }
 }
 
-export function writeMeta(paths: SandboxPaths, meta: SandboxMeta): void {
-  writeFileAtomic(paths.meta, JSON.stringify(meta));
-}
-
-export function writeFileAtomic(path: string, data: string): void {
-  const tmp = `${path}.${randomBytes(4).toString("hex")}.tmp`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+export function writeMeta(paths: SandboxPaths, meta: SandboxMeta): Promise<void> {
+  return writeFileAtomically(paths.meta, JSON.stringify(meta));
 }

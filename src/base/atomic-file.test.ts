@@ -23,6 +23,18 @@ describe("writeFileAtomically", () => {
     assert.deepEqual(await readdir(dir), ["secret.key"]);
   });
 
+  test("without a mode the file is 0644, whatever the umask", async () => {
+    const path = join(dir, "meta.json");
+    const umask = process.umask(0o077);
+    try {
+      await writeFileAtomically(path, "{}");
+    } finally {
+      process.umask(umask);
+    }
+    assert.equal(await readFile(path, "utf8"), "{}");
+    assert.equal((await stat(path)).mode & 0o777, 0o644);
+  });
+
   test("when the file cannot be replaced, the error is reported and no temporary file is left", async () => {
     const sub = join(dir, "blocked");
     await mkdir(join(sub, "target"), { recursive: true });

@@ -1,6 +1,8 @@
 /**
- * Writes that are all-or-nothing: readers (and a later start after a crash) see either
- * the old file or the complete new one, never a prefix of it.
+ * Writes that are all-or-nothing and durable: readers (and a later start after a crash) see
+ * either the old file or the complete new one, never a prefix of it, and once the write has
+ * returned the new file survives a crash. Records that recovery relies on (a container's or
+ * sandbox's meta.json, an image index, a key) are written this way.
  */
 import { randomBytes } from "node:crypto";
 import { open, rename, rm } from "node:fs/promises";
@@ -10,11 +12,11 @@ import { basename, dirname, join } from "node:path";
  * Writes `data` to a temporary file beside `path` with `mode`, flushes it to disk, then
  * renames it over `path` and flushes the directory so the rename itself survives a crash.
  */
-export async function writeFileAtomically(path: string, data: string, mode: number): Promise<void> {
+export async function writeFileAtomically(path: string, data: string, mode = 0o644): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
   try {
     // "wx": never follow or reuse something already there. The mode is applied at creation,
-    // so the secret is never readable by others, not even for a moment.
+    // so a secret is never readable by others, not even for a moment.
     const file = await open(temporary, "wx", mode);
     try {
       await file.writeFile(data);
