@@ -32,7 +32,7 @@ module.exports = {
       name: "agents-and-controllers-use-the-client",
       comment: "agent, controllers and scheduler reach the API only through client",
       severity: "error",
-      from: { path: "^src/(agent|controllers|scheduler)/" },
+      from: { path: "^src/(agent|controllers|scheduler)/", pathNot: "\\.test\\.ts$" },
       to: { path: "^src/(store|apiserver)/" },
     },
     {

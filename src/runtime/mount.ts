@@ -30,8 +30,9 @@ export function mountsUnder(dir: string): string[] {
   return [...new Set(under)].sort((a, b) => b.length - a.length);
 }
 
-export async function mountTmpfs(target: string, options: { mode?: number; sizeBytes?: number } = {}): Promise<void> {
-  const opts = ["nosuid", "nodev", "noexec", `mode=${(options.mode ?? 0o1777).toString(8)}`];
+/** noexec unless `exec`: a memory emptyDir may hold programs, as on the kubelet; /dev/shm may not. */
+export async function mountTmpfs(target: string, options: { mode?: number; sizeBytes?: number; exec?: boolean } = {}): Promise<void> {
+  const opts = ["nosuid", "nodev", ...(options.exec ? [] : ["noexec"]), `mode=${(options.mode ?? 0o1777).toString(8)}`];
   if (options.sizeBytes) opts.push(`size=${options.sizeBytes}`);
   await run("mount", ["-t", "tmpfs", "-o", opts.join(","), "tmpfs", target]);
 }

@@ -4,6 +4,7 @@
  * `pkg/printers/internalversion/printers.go`; the rules are summarised in
  * shared/pod-semantics.md section D.
  */
+import { isRestartableInitContainer } from "../core/v1/container-kinds.js";
 import { ageColumn, nameColumn } from "./common-columns.js";
 import { humanDuration, parseTimestamp, translateTimestampSince } from "./human-duration.js";
 import {
@@ -67,9 +68,6 @@ const podFailedConditions: readonly TableRowCondition[] = Object.freeze([
 const nodeUnreachablePodReason = "NodeLost";
 
 /** A native sidecar (KEP-753): an init container with restartPolicy Always. */
-function isRestartableInitContainer(container: JsonObject | undefined): boolean {
-  return container !== undefined && stringAt(container, "restartPolicy") === "Always";
-}
 
 function conditionStatus(conditions: readonly JsonObject[], type: string): string | undefined {
   const found = conditions.find((c) => stringAt(c, "type") === type);

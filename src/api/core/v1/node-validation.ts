@@ -9,19 +9,9 @@ import { nameIsDNSSubdomain, validateObjectMeta, validateObjectMetaUpdate, valid
 import { formatQuantity, quantitySign, tryParseQuantity } from "../../meta/quantity.js";
 import type { ObjectMeta } from "../../meta/object.js";
 import { validateTaintEffect } from "./scheduling-validation.js";
+import type { Node, Taint } from "./node-types.js";
 
-export interface Taint {
-  key?: string;
-  value?: string;
-  effect?: string;
-  timeAdded?: string;
-}
-
-export interface Node {
-  metadata?: ObjectMeta;
-  spec?: { podCIDR?: string; podCIDRs?: string[]; providerID?: string; unschedulable?: boolean; taints?: Taint[] };
-  status?: { capacity?: Record<string, string | number>; allocatable?: Record<string, string | number>; [k: string]: unknown };
-}
+export type { Node, Taint } from "./node-types.js";
 
 /** Upstream reports spec.taints under metadata (it passes the metadata path down). */
 function validateTaints(taints: readonly Taint[], path: FieldPath): FieldError[] {
