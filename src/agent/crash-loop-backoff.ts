@@ -7,7 +7,7 @@
  * The wait is counted from the finishedAt of the exit (pod-semantics G3–G5).
  */
 import type { Container, Pod } from "../api/index.js";
-import { systemClock, type Clock } from "../base/index.js";
+import { goDuration, systemClock, type Clock } from "../base/index.js";
 import { containerHash, formatPod } from "./container-state.js";
 
 export interface CrashLoopBackOffOptions {
@@ -99,15 +99,3 @@ export function crashLoopBackOffMessage(delayMs: number, containerName: string, 
   return `back-off ${goDuration(delayMs)} restarting failed container=${containerName} pod=${formatPod(pod)}`;
 }
 
-/** A duration as Go's time.Duration.String prints it: 10s, 1m20s, 5m0s, 1h0m0s, 500ms. */
-export function goDuration(ms: number): string {
-  if (ms === 0) return "0s";
-  if (ms < 1000) return `${ms}ms`;
-  const totalSeconds = ms / 1000;
-  const hours = Math.floor(totalSeconds / 3600);
-  const minutes = Math.floor((totalSeconds - hours * 3600) / 60);
-  const seconds = Math.round((totalSeconds - hours * 3600 - minutes * 60) * 1000) / 1000;
-  if (hours > 0) return `${hours}h${minutes}m${seconds}s`;
-  if (minutes > 0) return `${minutes}m${seconds}s`;
-  return `${seconds}s`;
-}

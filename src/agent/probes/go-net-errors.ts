@@ -9,16 +9,6 @@ export function joinHostPort(host: string, port: number): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-/** Go's time.Duration String() for whole seconds: `1s`, `1m30s`, `1h0m0s`. */
-export function goDurationSeconds(seconds: number): string {
-  if (seconds === 0) return "0s";
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  if (h > 0) return `${h}h${m}m${s}s`;
-  if (m > 0) return `${m}m${s}s`;
-  return `${s}s`;
-}
 
 /** Go's syscall.Errno texts for the errors a connect can end with. */
 const errnoTexts: Record<string, string> = {

@@ -7,7 +7,8 @@
 import { connect, constants as h2, type ClientHttp2Session, type IncomingHttpHeaders } from "node:http2";
 import { STATUS_CODES } from "node:http";
 import { goQuote, ProtobufDecodeError, WireReader, WireType } from "../../api/index.js";
-import { goDurationSeconds, joinHostPort } from "./go-net-errors.js";
+import { goDuration } from "../../base/index.js";
+import { joinHostPort } from "./go-net-errors.js";
 import { kubeProbeUserAgent, type ProbeOutcome } from "./probe-outcome.js";
 
 /** grpc-go appends its own name to the user agent; 1.65 is what Kubernetes 1.32 links. */
@@ -44,7 +45,7 @@ class GrpcStatus {
 
 export async function grpcProbe(host: string, port: number, service: string, timeoutSeconds: number): Promise<ProbeOutcome> {
   const addr = joinHostPort(host, port);
-  const timeout = goDurationSeconds(timeoutSeconds);
+  const timeout = goDuration(timeoutSeconds * 1000);
   const deadline = Date.now() + timeoutSeconds * 1000;
   const session = await connectUntil(addr, deadline);
   if (!session) {
