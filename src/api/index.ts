@@ -18,3 +18,4 @@ export type { Secret } from "./core/v1/core-defaults.js";
 export type * from "./core/v1/node-types.js";
 export { splitSubscriptedPath } from "./core/v1/env-validation.js";
 export { isRestartableInitContainer } from "./core/v1/container-kinds.js";
+export * from "./core/v1/taints.js";

@@ -17,6 +17,9 @@ import {
   authenticateClientCertificate, buildAdminKubeconfig, createApiServer, ensurePki, servingTlsOptions,
   writeKubeconfigAtomically,
 } from "../apiserver/index.js";
+import { ApiClient } from "../client/index.js";
+import { NodeLifecycleController } from "../controllers/index.js";
+import { Scheduler } from "../scheduler/index.js";
 import { parseFlags, usage, UsageError, type FlagSpec } from "./flags.js";
 import { defaultDataDir, prepareDataDir } from "./data-dir.js";
 
@@ -30,7 +33,7 @@ const flags: FlagSpec[] = [
 ];
 
 export const serverCommand = {
-  summary: "run the API server (and, later, a node agent) with its store",
+  summary: "run the API server with its store, the scheduler and the node lifecycle controller",
   async run(args: string[]): Promise<number> {
     const f = parseFlags(args, flags);
     if (f.get("help")) {
@@ -76,6 +79,16 @@ export const serverCommand = {
     process.stdout.write(`Peapod API server listening on ${url} (ready in ${ms} ms, store ${endpoint.split("://")[0]})\n`);
     process.stdout.write(`Admin kubeconfig: ${kubeconfigPath}\n`);
     process.stdout.write(`  export KUBECONFIG=${kubeconfigPath}\n`);
+    // The control loops reach the API as any client does, over HTTPS with the admin
+    // certificate: nothing in them knows they share a process with the server.
+    const client = new ApiClient({
+      server: url,
+      ca: pki.ca.certPem,
+      auth: { clientCert: { certPem: pki.admin.certPem, keyPem: pki.admin.keyPem } },
+    }, { userAgent: "peapod-controllers" });
+    const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
+    const controllers = [new Scheduler({ client, log }), new NodeLifecycleController({ client, log })];
+    await Promise.all(controllers.map((c) => c.start()));
     if (!f.get("disable-agent")) {
       process.stdout.write("No node agent yet: pods stay Pending until one joins.\n");
     }
@@ -88,6 +101,8 @@ export const serverCommand = {
       process.once("SIGTERM", onSignal);
       process.once("SIGINT", onSignal);
     });
+    await Promise.all(controllers.map((c) => c.stop()));
+    client.close();
     server.close();
     for (const s of sockets) s.destroy();
     await api.close();

@@ -1,8 +1,8 @@
 /** WorkQueue and its rate limiter: client-go's workqueue semantics, step by step. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Clock } from "../base/index.js";
 import { backoffDelayMs, ItemExponentialRateLimiter, WorkQueue } from "./index.js";
+import { ManualClock } from "../../test/harness/manual-clock.js";
 
 /** Every key got now without waiting (each marked processing until done). */
 async function drain<K>(q: WorkQueue<K>): Promise<K[]> {
@@ -58,33 +58,6 @@ test("work queue: get waits for an add, and shutDown wakes waiters with undefine
   assert.equal(await parked, undefined);
 });
 
-/** A clock the test moves by hand, so holding keys back is tested without timing races. */
-class ManualClock implements Clock {
-  private ms = 0;
-  private readonly sleepers: { at: number; resolve: () => void }[] = [];
-  now(): Date {
-    return new Date(this.ms);
-  }
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const sleeper = { at: this.ms + ms, resolve };
-      this.sleepers.push(sleeper);
-      signal?.addEventListener("abort", () => {
-        this.sleepers.splice(this.sleepers.indexOf(sleeper), 1);
-        reject(signal.reason);
-      }, { once: true });
-    });
-  }
-  /** Moves time on and lets the woken sleepers' continuations run. */
-  async advance(ms: number): Promise<void> {
-    this.ms += ms;
-    for (const s of this.sleepers.filter((x) => x.at <= this.ms)) {
-      this.sleepers.splice(this.sleepers.indexOf(s), 1);
-      s.resolve();
-    }
-    await new Promise((r) => setImmediate(r));
-  }
-}
 
 test("work queue: addAfter holds a key back, the earliest time wins, and shutDown cancels", async () => {
   const clock = new ManualClock();

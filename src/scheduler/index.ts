@@ -1,14 +1,15 @@
 /**
  * The scheduler layer: which node a pending pod goes to, or why it fits none, as
  * kube-scheduler 1.32 decides with its default plugins (see schedule-pod.ts for filters,
- * node-score.ts for scores). Pure for now; the loop that watches pods and binds them is
- * built on src/client.
+ * node-score.ts for scores), and the loop that watches nodes and pods and binds them
+ * (scheduler.ts, built on src/client).
  *
  * Not modelled: preemption itself (the message says what upstream's preemption concluded,
  * but no pod is evicted and no nominatedNodeName is set), volume, topology-spread,
- * inter-pod-affinity and image-locality plugins, and scheduling gates (the loop must skip
- * pods that still have spec.schedulingGates, as upstream's SchedulingGates PreEnqueue does).
+ * inter-pod-affinity and image-locality plugins. Pods that still have spec.schedulingGates
+ * are never queued (upstream's SchedulingGates PreEnqueue).
  */
 export type { NodeInfo, FilterStatus } from "./framework.js";
 export { schedulePod, type ScheduleResult } from "./schedule-pod.js";
 export { podResourceRequest, type ResourceAmounts } from "./pod-requests.js";
+export { Scheduler, defaultSchedulerName, type SchedulerOptions } from "./scheduler.js";

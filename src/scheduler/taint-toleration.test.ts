@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Taint, Toleration } from "../api/index.js";
-import { taintTolerationFilter, toleratesTaint } from "./taint-toleration.js";
+import { toleratesTaint } from "../api/index.js";
+import { taintTolerationFilter } from "./taint-toleration.js";
 import { nodeInfo, pod } from "./testing/fixtures.js";
 
 describe("a toleration tolerates a taint (upstream ToleratesTaint)", () => {

@@ -4,23 +4,8 @@
  * keep a pod off a node; the node lifecycle controller's `node.kubernetes.io/not-ready` and
  * `unreachable` taints are ordinary taints here, which is how a NotReady node is excluded.
  */
-import type { Pod, Taint, Toleration } from "../api/index.js";
+import { toleratesTaint, type Pod, type Taint, type Toleration } from "../api/index.js";
 import { unresolvable, type FilterPlugin, type NodeInfo } from "./framework.js";
-
-/** Upstream Toleration.ToleratesTaint: empty key with Exists tolerates every taint. */
-export function toleratesTaint(toleration: Toleration, taint: Taint): boolean {
-  if (toleration.effect && toleration.effect !== taint.effect) return false;
-  if (toleration.key && toleration.key !== taint.key) return false;
-  switch (toleration.operator ?? "") {
-    case "":
-    case "Equal":
-      return (toleration.value ?? "") === (taint.value ?? "");
-    case "Exists":
-      return true;
-    default:
-      return false;
-  }
-}
 
 export function tolerationsTolerateTaint(tolerations: readonly Toleration[] | undefined, taint: Taint): boolean {
   return (tolerations ?? []).some((t) => toleratesTaint(t, taint));

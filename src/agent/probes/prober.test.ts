@@ -3,42 +3,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 import type { Container } from "../../api/index.js";
-import type { Clock } from "../../base/index.js";
 import { hostExecSync } from "./testing/host-exec-sync.js";
 import { Prober, type ProbeEvent, type ProbeResultUpdate, type RunningContainer } from "./prober.js";
+import { ManualClock } from "../../../test/harness/manual-clock.js";
 
-/** Time that moves only when the test says; sleepers wake when their deadline is passed. */
-class ManualClock implements Clock {
-  private t = Date.parse("2026-01-01T00:00:00Z");
-  private sleepers: { at: number; resolve: () => void }[] = [];
-
-  now(): Date {
-    return new Date(this.t);
-  }
-
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const sleeper = { at: this.t + ms, resolve };
-      this.sleepers.push(sleeper);
-      signal?.addEventListener("abort", () => {
-        this.sleepers = this.sleepers.filter((s) => s !== sleeper);
-        reject(signal.reason);
-      }, { once: true });
-    });
-  }
-
-  get sleeping(): number {
-    return this.sleepers.length;
-  }
-
-  advance(ms: number): void {
-    this.t += ms;
-    const due = this.sleepers.filter((s) => s.at <= this.t);
-    this.sleepers = this.sleepers.filter((s) => s.at > this.t);
-    for (const s of due) s.resolve();
-  }
-}
 
 /** Waits (in real time, briefly) until `n` workers are asleep again, i.e. every due probe ran. */
 async function settle(clock: ManualClock, n: number): Promise<void> {

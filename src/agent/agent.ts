@@ -1,0 +1,229 @@
+/**
+ * The node agent (the kubelet's job): registers the node and keeps its heartbeats, watches
+ * the pods bound to it and runs them on the runtime through one pod worker per pod.
+ * Workers are woken by pod changes, runtime container events and probe results.
+ *
+ * On start it adopts what the runtime already runs: the workers observe the runtime first,
+ * so a running container of a live pod is kept, not restarted; sandboxes (and volume
+ * directories) of pods that no longer exist are stopped and removed. stop() leaves every
+ * pod running for the next agent to adopt.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ConfigMap, KubeObject, Secret } from "../api/index.js";
+import { systemClock, type Clock } from "../base/index.js";
+import {
+  configMapsResource,
+  EventRecorder,
+  Informer,
+  isNotFound,
+  podsResource,
+  secretsResource,
+  type ApiClient,
+} from "../client/index.js";
+import type { ImageService, RuntimeService } from "../runtime/index.js";
+import { CrashLoopBackOff } from "./crash-loop-backoff.js";
+import { ImagePuller } from "./image-puller.js";
+import { NodeHeartbeat } from "./node-heartbeat.js";
+import { readNodeHostFacts } from "./node-host-facts.js";
+import { buildNodeStatus } from "./node-status.js";
+import { podUidLabel } from "./pod-sandbox-config.js";
+import { PodWorkers, type PodObject } from "./pod-worker.js";
+import { Prober } from "./probes/index.js";
+import { VolumeManager, type VolumeSources } from "./volumes/index.js";
+
+/** The Kubernetes version the agent reports as its kubelet version. */
+export const agentKubeletVersion = "v1.32.0-peapod";
+
+export interface NodeAgentOptions {
+  client: ApiClient;
+  runtime: RuntimeService & { images: ImageService };
+  nodeName: string;
+  /** The agent's data: pods/ (volumes, one directory per pod UID) and logs/ (container logs). */
+  dataDir: string;
+  podCIDR?: string;
+  clock?: Clock;
+  /** Cluster DNS server IPs for dnsPolicy ClusterFirst; none: pods fall back to the host's resolver. */
+  clusterDns?: string[];
+  clusterDomain?: string;
+  log?: (message: string) => void;
+}
+
+export class NodeAgent {
+  readonly #o: NodeAgentOptions;
+  readonly #clock: Clock;
+  readonly #log: (message: string) => void;
+  #heartbeat: NodeHeartbeat | undefined;
+  #informer: Informer<PodObject> | undefined;
+  #recorder: EventRecorder | undefined;
+  #prober: Prober | undefined;
+  #workers: PodWorkers | undefined;
+  #unsubscribe: (() => void) | undefined;
+  /** Which pod each sandbox belongs to, for runtime container events. */
+  readonly #sandboxPods = new Map<string, string>();
+
+  constructor(options: NodeAgentOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#log = options.log ?? ((m) => console.error(m));
+  }
+
+  get podsDir(): string {
+    return join(this.#o.dataDir, "pods");
+  }
+
+  get logsDir(): string {
+    return join(this.#o.dataDir, "logs");
+  }
+
+  async start(): Promise<void> {
+    const { client, runtime, nodeName } = this.#o;
+    const version = await runtime.version();
+    const facts = readNodeHostFacts({ dataDir: this.#o.dataDir, runtimeVersion: `${version.runtimeName}://${version.runtimeVersion}`, kubeletVersion: agentKubeletVersion });
+    this.#heartbeat = new NodeHeartbeat({
+      client,
+      nodeName,
+      facts,
+      clock: this.#clock,
+      ...(this.#o.podCIDR ? { podCIDR: this.#o.podCIDR } : {}),
+      onError: (what, e) => this.#log(`node ${nodeName}: cannot ${what}: ${String(e)}`),
+    });
+    await this.#heartbeat.start();
+
+    const recorder = (this.#recorder = new EventRecorder({ client, component: "kubelet", host: nodeName, clock: this.#clock, log: this.#log }));
+    const workersRef: { current?: PodWorkers } = {};
+    const prober = (this.#prober = new Prober({
+      clock: this.#clock,
+      execSync: (id, command, timeout) => runtime.execSync(id, command, timeout),
+      onResult: (u) => workersRef.current?.wake(u.podUID),
+      onEvent: (e) => {
+        const pod = this.#podByUid(e.podUID);
+        if (!pod) return;
+        const init = (pod.spec?.initContainers ?? []).some((c) => c.name === e.containerName);
+        recorder.event(
+          { kind: "Pod", namespace: pod.metadata.namespace ?? "", name: pod.metadata.name ?? "", uid: e.podUID, apiVersion: "v1", fieldPath: `spec.${init ? "initContainers" : "containers"}{${e.containerName}}` },
+          e.type,
+          e.reason,
+          e.message,
+        );
+      },
+    }));
+
+    const sources = this.#sources();
+    const allocatable = buildNodeStatus(facts, this.#clock.now()).allocatable ?? {};
+    const workers = (this.#workers = workersRef.current = new PodWorkers({
+      pods: client.resource<PodObject>(podsResource),
+      runtime,
+      images: new ImagePuller(runtime.images, this.#clock),
+      volumes: new VolumeManager({ podsDir: this.podsDir, nodeAllocatable: allocatable }),
+      sources,
+      recorder,
+      prober,
+      crashLoop: new CrashLoopBackOff({ clock: this.#clock }),
+      clock: this.#clock,
+      sandboxOptions: {
+        logRoot: this.logsDir,
+        ...(this.#o.clusterDns ? { clusterDns: this.#o.clusterDns } : {}),
+        ...(this.#o.clusterDomain ? { clusterDomain: this.#o.clusterDomain } : {}),
+        ...hostResolvConf(),
+      },
+      node: { hostIPs: [facts.internalIP], allocatable, memoryCapacity: facts.memoryBytes },
+      log: this.#log,
+    }));
+
+    this.#unsubscribe = runtime.onContainerEvent((event) => void this.#onContainerEvent(event.sandboxId));
+
+    const informer = (this.#informer = new Informer<PodObject>(client.resource<PodObject>(podsResource), {
+      fieldSelector: `spec.nodeName=${nodeName}`,
+      clock: this.#clock,
+      log: this.#log,
+    }));
+    informer.on("add", (pod) => workers.update(pod));
+    informer.on("update", (_old, pod) => workers.update(pod));
+    informer.on("delete", (pod) => {
+      workers.remove(pod);
+      for (const [sandbox, uid] of this.#sandboxPods) if (uid === pod.metadata.uid) this.#sandboxPods.delete(sandbox);
+    });
+    informer.start();
+    await informer.whenSynced();
+    await this.#removeOrphans();
+  }
+
+  /** Stops watching and syncing; pods keep running. */
+  async stop(): Promise<void> {
+    this.#unsubscribe?.();
+    await this.#informer?.stop();
+    await this.#workers?.stop();
+    await this.#prober?.stop();
+    await this.#heartbeat?.stop();
+    await this.#recorder?.flush();
+    await this.#recorder?.stop();
+  }
+
+  #podByUid(uid: string): PodObject | undefined {
+    return this.#informer?.list().find((p) => p.metadata.uid === uid);
+  }
+
+  async #onContainerEvent(sandboxId: string): Promise<void> {
+    let uid = this.#sandboxPods.get(sandboxId);
+    if (uid === undefined) {
+      try {
+        uid = (await this.#o.runtime.podSandboxStatus(sandboxId)).labels[podUidLabel];
+      } catch {
+        return; // removed meanwhile
+      }
+      if (uid === undefined) return;
+      this.#sandboxPods.set(sandboxId, uid);
+    }
+    this.#workers?.wake(uid);
+  }
+
+  /** Sandboxes and pod directories whose pod no longer exists (kubelet's orphan cleanup). */
+  async #removeOrphans(): Promise<void> {
+    const live = new Set((this.#informer?.list() ?? []).map((p) => p.metadata.uid ?? ""));
+    for (const sandbox of await this.#o.runtime.listPodSandboxes()) {
+      const uid = sandbox.labels[podUidLabel];
+      if (uid === undefined || live.has(uid) || this.#workers?.has(uid)) continue;
+      try {
+        await this.#o.runtime.stopPodSandbox(sandbox.id);
+        await this.#o.runtime.removePodSandbox(sandbox.id);
+      } catch (e) {
+        this.#log(`cannot remove orphaned sandbox ${sandbox.id} of pod ${uid}: ${String(e)}`);
+      }
+    }
+    const volumes = new VolumeManager({ podsDir: this.podsDir });
+    for (const uid of await volumes.orphans(live)) {
+      if (this.#workers?.has(uid)) continue;
+      try {
+        await volumes.tearDown(uid);
+      } catch (e) {
+        this.#log(`cannot remove orphaned volumes of pod ${uid}: ${String(e)}`);
+      }
+    }
+  }
+
+  #sources(): VolumeSources {
+    const { client } = this.#o;
+    const get = async <T>(plural: typeof configMapsResource, namespace: string, name: string): Promise<T | undefined> => {
+      try {
+        return (await client.resource<KubeObject>(plural).get(namespace, name)) as T;
+      } catch (e) {
+        if (isNotFound(e)) return undefined;
+        throw e;
+      }
+    };
+    return {
+      configMap: (namespace, name) => get<ConfigMap>(configMapsResource, namespace, name),
+      secret: (namespace, name) => get<Secret>(secretsResource, namespace, name),
+    };
+  }
+}
+
+/** The host's resolv.conf, the base of dnsPolicy Default; absent: the runtime copies the file. */
+function hostResolvConf(): { hostResolvConf?: string } {
+  try {
+    return { hostResolvConf: readFileSync("/etc/resolv.conf", "utf8") };
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,3 @@
+/** The node agent (the kubelet's job): the CLI enters here. */
+export { NodeAgent, agentKubeletVersion, type NodeAgentOptions } from "./agent.js";
+export { PodWorkers, PodWorker, type PodWorkerDeps, type PodObject } from "./pod-worker.js";

@@ -1,0 +1,692 @@
+/**
+ * Pod workers: one per pod UID, each syncing its pod whenever something about it changed,
+ * as the kubelet's podWorkers + kuberuntime SyncPod. A worker is woken by the pod informer,
+ * by runtime container events, by probe results and by its own timers (a back-off ending,
+ * an active deadline); there is no periodic relist. Syncs of one pod never overlap.
+ *
+ * Each sync follows "plan first, act second":
+ *  observe  the pod's sandboxes and containers in the runtime (by the pod uid label);
+ *  plan     computePodActions (pure);
+ *  act      1. kill what the plan says (preStop, stop, Killing events), stop the sandbox;
+ *           2. create the sandbox: volumes setUp, then runPodSandbox;
+ *           3. record the crash-loop back-offs;
+ *           4. start init containers, then app containers: image, env, config, create,
+ *              start, postStart hook, probes;
+ *  report   computePodStatus and write pods/status only when statusEqual says it changed.
+ * A pod with a deletionTimestamp is stopped within its grace period, its terminal status
+ * written, its sandbox and volumes removed, and the object deleted with grace 0 and a uid
+ * precondition. A pod in a terminal phase keeps its stopped containers (for logs) until then.
+ */
+import {
+  isRestartableInitContainer,
+  type Container,
+  type KubeObject,
+  type Pod,
+  type PodStatus,
+  type ResourceList,
+} from "../api/index.js";
+import type { Clock } from "../base/index.js";
+import { isNotFound, type EventRecorder, type EventType, type ObjectReference, type ResourceClient } from "../client/index.js";
+import { isRuntimeError, type ContainerStatus as RuntimeContainerStatus, type PodSandboxStatus, type RuntimeService } from "../runtime/index.js";
+import { computePodActions, type ContainerToKill, type ContainerToStart, type ObservedPod, type PodActions, type ProbeResults } from "./compute-pod-actions.js";
+import { containerConfig } from "./container-config.js";
+import { resolveEnv } from "./container-env.js";
+import { formatPod, latestAttempt } from "./container-state.js";
+import type { CrashLoopBackOff } from "./crash-loop-backoff.js";
+import type { ImagePuller } from "./image-puller.js";
+import { runLifecycleHook } from "./lifecycle-hooks.js";
+import { podSandboxConfig, podUidLabel, type SandboxConfigOptions } from "./pod-sandbox-config.js";
+import { computePodStatus, statusEqual, type ContainerWaitingReason } from "./pod-status.js";
+import type { Prober } from "./probes/index.js";
+import { imageUser, verifyRunAsNonRoot } from "./security-context.js";
+import { PodVolumesError, type PodVolumes, type VolumeManager, type VolumeSources } from "./volumes/index.js";
+
+export type PodObject = Pod & KubeObject;
+
+/** What every worker of one node shares. */
+export interface PodWorkerDeps {
+  pods: ResourceClient<PodObject>;
+  runtime: RuntimeService;
+  images: ImagePuller;
+  volumes: VolumeManager;
+  /** configMaps and secrets, read on demand; undefined: not found. */
+  sources: VolumeSources;
+  recorder: EventRecorder;
+  prober: Prober;
+  crashLoop: CrashLoopBackOff;
+  clock: Clock;
+  /** Sandbox options but the attempt: log root, cluster DNS, the host's resolv.conf. */
+  sandboxOptions: Omit<SandboxConfigOptions, "attempt">;
+  node: { hostIPs: string[]; allocatable: ResourceList; memoryCapacity: number };
+  log: (message: string) => void;
+}
+
+/** upstream minimumGracePeriodInSeconds: a container always gets this long to stop. */
+const minimumGracePeriodSeconds = 2;
+const defaultTerminationGracePeriodSeconds = 30;
+/** A sync that failed is tried again after this, doubling to the cap. */
+const retryInitialMs = 1000;
+const retryMaxMs = 30_000;
+
+const deadlineExceeded = { reason: "DeadlineExceeded", message: "Pod was active on the node longer than the specified deadline" };
+
+/** The pod's sandboxes and containers as the runtime reports them. */
+interface Observed extends ObservedPod {
+  sandboxes: PodSandboxStatus[];
+}
+
+type SyncResult = "synced" | "done";
+
+/** All workers of the node, keyed by pod UID. */
+export class PodWorkers {
+  readonly #workers = new Map<string, PodWorker>();
+  #stopped = false;
+
+  constructor(private readonly deps: PodWorkerDeps) {}
+
+  /** The informer saw the pod (added or changed). */
+  update(pod: PodObject): void {
+    this.#worker(pod)?.setPod(pod);
+  }
+
+  /** The pod is gone from the API: stop whatever still runs and clean up. */
+  remove(pod: PodObject): void {
+    this.#worker(pod)?.setGone();
+  }
+
+  #worker(pod: PodObject): PodWorker | undefined {
+    const uid = pod.metadata.uid;
+    if (!uid || this.#stopped) return undefined;
+    let worker = this.#workers.get(uid);
+    if (!worker) {
+      worker = new PodWorker(pod, this.deps, () => this.#workers.delete(uid));
+      this.#workers.set(uid, worker);
+    }
+    return worker;
+  }
+
+  /** Something about the pod changed in the runtime or the prober: sync it. */
+  wake(uid: string): void {
+    this.#workers.get(uid)?.wake();
+  }
+
+  has(uid: string): boolean {
+    return this.#workers.has(uid);
+  }
+
+  /** Stops every worker after its sync under way; pods keep running. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await Promise.all([...this.#workers.values()].map((w) => w.stop()));
+    this.#workers.clear();
+  }
+}
+
+export class PodWorker {
+  /** The latest pod object; kept after it is gone from the API, for the final cleanup. */
+  #pod: PodObject;
+  #gone = false;
+  #dirty = false;
+  #stopped = false;
+  #running: Promise<void> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #timerAt = Infinity;
+  #retryMs = 0;
+  #volumes: PodVolumes | undefined;
+  /** Why containers wait (upstream reasonCache), by container name. */
+  readonly #waiting = new Map<string, ContainerWaitingReason>();
+  #podFailure: { reason: string; message: string } | undefined;
+  /** Whether a sync has run yet: the first version of a pod always gets one. */
+  #synced = false;
+  /** The earliest time something planned in this sync wants another sync. */
+  #wakeAt: number | undefined;
+
+  constructor(
+    pod: PodObject,
+    private readonly deps: PodWorkerDeps,
+    private readonly onDone: () => void,
+  ) {
+    this.#pod = pod;
+  }
+
+  get uid(): string {
+    return this.#pod.metadata.uid ?? "";
+  }
+
+  /**
+   * A new version of the pod. A change of its status alone (our own writes, mostly) does
+   * not call for a sync, as the kubelet's pod config ignores status-only updates.
+   */
+  setPod(pod: PodObject): void {
+    const changed = desiredState(this.#pod) !== desiredState(pod);
+    this.#pod = pod;
+    if (changed || !this.#synced) this.wake();
+  }
+
+  setGone(): void {
+    this.#gone = true;
+    this.wake();
+  }
+
+  wake(): void {
+    if (this.#stopped) return;
+    this.#dirty = true;
+    this.#running ??= this.#loop();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#clearTimer();
+    await this.#running;
+  }
+
+  async #loop(): Promise<void> {
+    try {
+      while (this.#dirty && !this.#stopped) {
+        this.#dirty = false;
+        this.#wakeAt = undefined;
+        try {
+          if ((await this.#sync()) === "done") {
+            this.#stopped = true;
+            this.#clearTimer();
+            this.onDone();
+            return;
+          }
+          this.#retryMs = 0;
+          this.#synced = true;
+        } catch (e) {
+          this.#retryMs = Math.min(Math.max(retryInitialMs, this.#retryMs * 2), retryMaxMs);
+          this.deps.log(`pod ${formatPod(this.#pod)}: sync failed, retrying in ${this.#retryMs} ms: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+          this.#wakeAt = this.deps.clock.now().getTime() + this.#retryMs;
+        }
+        if (this.#wakeAt !== undefined) this.#schedule(this.#wakeAt);
+      }
+    } finally {
+      this.#running = undefined;
+    }
+  }
+
+  #wantSyncAt(at: Date | number | undefined): void {
+    if (at === undefined) return;
+    const ms = typeof at === "number" ? at : at.getTime();
+    this.#wakeAt = this.#wakeAt === undefined ? ms : Math.min(this.#wakeAt, ms);
+  }
+
+  #schedule(at: number): void {
+    if (this.#stopped) return;
+    if (this.#timer !== undefined && this.#timerAt <= at && this.#timerAt > this.deps.clock.now().getTime()) return;
+    this.#clearTimer();
+    this.#timerAt = at;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#timerAt = Infinity;
+      this.wake();
+    }, Math.max(0, at - this.deps.clock.now().getTime()));
+    this.#timer.unref?.();
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The sync
+
+  async #observe(): Promise<Observed> {
+    const selector = { [podUidLabel]: this.uid };
+    const [sandboxes, containers] = await Promise.all([
+      this.deps.runtime.listPodSandboxes({ labelSelector: selector }),
+      this.deps.runtime.listContainers({ labelSelector: selector }),
+    ]);
+    // The newest sandbox is the pod's; older ones are leftovers of earlier attempts.
+    sandboxes.sort((a, b) => b.metadata.attempt - a.metadata.attempt || b.createdAt - a.createdAt);
+    const sandbox = sandboxes[0];
+    return sandbox ? { sandbox, sandboxes, containers } : { sandboxes, containers };
+  }
+
+  async #sync(): Promise<SyncResult> {
+    const pod = this.#pod;
+    if (this.#gone) {
+      await this.#cleanUpGonePod();
+      return "done";
+    }
+    const deleting = Boolean(pod.metadata.deletionTimestamp);
+    if (deleting) this.deps.prober.podTerminating(this.uid);
+    let observed = await this.#observe();
+    const phase = this.#oldStatus().phase;
+
+    if (!deleting && (phase === "Succeeded" || phase === "Failed")) {
+      await this.#syncTerminatedPod(observed);
+      return "synced";
+    }
+    if (!deleting && this.#deadlineExceeded()) {
+      if (this.#podFailure === undefined) {
+        this.#podFailure = deadlineExceeded;
+        this.#event(pod, undefined, "Normal", deadlineExceeded.reason, deadlineExceeded.message);
+      }
+      await this.#syncTerminatedPod(observed);
+      return "synced";
+    }
+
+    this.#syncProbers(observed);
+    const now = this.deps.clock.now();
+    const plan = computePodActions(pod, observed, now, this.deps.crashLoop, this.#probeResults(observed));
+    this.#wantSyncAt(plan.waitUntil);
+    await this.#act(pod, plan, observed);
+
+    observed = await this.#observe();
+    this.#syncProbers(observed);
+    if (deleting && !observed.containers.some((c) => c.state === "CONTAINER_RUNNING")) {
+      await this.#finishDeletion(observed);
+      return "synced";
+    }
+    await this.#writeStatus(observed);
+    return "synced";
+  }
+
+  #deadlineExceeded(): boolean {
+    const seconds = this.#pod.spec?.activeDeadlineSeconds;
+    const start = this.#oldStatus().startTime;
+    if (seconds === undefined || seconds === null || !start) return false;
+    const deadline = Date.parse(start) + seconds * 1000;
+    if (this.deps.clock.now().getTime() >= deadline) return true;
+    this.#wantSyncAt(deadline);
+    return false;
+  }
+
+  /** The pod reached a terminal phase: stop what still runs (sidecars), keep the containers. */
+  async #syncTerminatedPod(observed: Observed): Promise<void> {
+    const pod = this.#pod;
+    const running = observed.containers.filter((c) => c.state === "CONTAINER_RUNNING");
+    await this.#killContainers(
+      pod,
+      running.map((c) => ({ id: c.id, name: c.metadata.name, reason: "PodTermination", message: `Stopping container ${c.metadata.name}` })),
+      this.#gracePeriodSeconds(pod),
+    );
+    for (const s of observed.sandboxes) if (s.state === "SANDBOX_READY") await this.deps.runtime.stopPodSandbox(s.id);
+    this.deps.prober.removePod(this.uid);
+    await this.#tearDownVolumes();
+    await this.#writeStatus(await this.#observe());
+  }
+
+  /** Every container has stopped: terminal status, sandbox and volumes gone, then the object. */
+  async #finishDeletion(observed: Observed): Promise<void> {
+    const pod = this.#pod;
+    for (const s of observed.sandboxes) if (s.state === "SANDBOX_READY") await this.deps.runtime.stopPodSandbox(s.id);
+    await this.#writeStatus(await this.#observe());
+    for (const s of observed.sandboxes) await this.deps.runtime.removePodSandbox(s.id);
+    await this.#tearDownVolumes();
+    this.deps.prober.removePod(this.uid);
+    try {
+      await this.deps.pods.delete(pod.metadata.namespace, pod.metadata.name ?? "", { gracePeriodSeconds: 0, preconditions: { uid: this.uid } });
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+  }
+
+  /** Gone from the API (deleted by us, or force-deleted): stop and remove everything. */
+  async #cleanUpGonePod(): Promise<void> {
+    const pod = this.#pod;
+    const observed = await this.#observe();
+    const running = observed.containers.filter((c) => c.state === "CONTAINER_RUNNING");
+    await this.#killContainers(
+      pod,
+      running.map((c) => ({ id: c.id, name: c.metadata.name, reason: "PodTermination", message: `Stopping container ${c.metadata.name}` })),
+      minimumGracePeriodSeconds,
+    );
+    for (const s of observed.sandboxes) await this.deps.runtime.removePodSandbox(s.id);
+    await this.#tearDownVolumes();
+    this.deps.prober.removePod(this.uid);
+    this.deps.images.forgetPod(this.uid);
+    this.deps.crashLoop.gc();
+  }
+
+  async #act(pod: PodObject, plan: PodActions, observed: Observed): Promise<void> {
+    // 1. Kill: containers first, then the sandbox when the pod goes or the sandbox is replaced.
+    const grace = this.#gracePeriodSeconds(pod);
+    await this.#killContainers(pod, plan.containersToKill, grace);
+    if (plan.killPod) {
+      for (const s of observed.sandboxes) if (s.state === "SANDBOX_READY") await this.deps.runtime.stopPodSandbox(s.id);
+    }
+    if (plan.podDone !== undefined || pod.metadata.deletionTimestamp) return;
+
+    // 2. The sandbox.
+    let sandbox = observed.sandbox?.state === "SANDBOX_READY" ? observed.sandbox : undefined;
+    if (plan.createSandbox) {
+      if (observed.sandbox !== undefined) {
+        this.#event(pod, undefined, "Normal", "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.");
+      }
+      sandbox = await this.#createSandbox(pod, plan.sandboxAttempt);
+      if (sandbox === undefined) return;
+    }
+    if (sandbox === undefined) return;
+
+    // 3. Containers held back by the crash loop.
+    for (const b of plan.backOff) {
+      this.#waiting.set(b.name, { reason: b.reason, message: b.message });
+      const c = this.#container(b.name);
+      this.#event(pod, c, "Warning", "BackOff", `Back-off restarting failed container ${b.name} in pod ${formatPod(pod)}`);
+    }
+
+    // 4. Init containers, then app containers.
+    for (const start of plan.initContainersToStart) {
+      if (!(await this.#startContainer(pod, start, sandbox))) return;
+    }
+    for (const start of plan.containersToStart) await this.#startContainer(pod, start, sandbox);
+  }
+
+  async #createSandbox(pod: PodObject, attempt: number): Promise<PodSandboxStatus | undefined> {
+    if ((await this.#setUpVolumes(pod)) === undefined) return undefined;
+    const result = podSandboxConfig(pod, { ...this.deps.sandboxOptions, attempt });
+    if ("error" in result) {
+      this.#event(pod, undefined, "Warning", "FailedCreatePodSandBox", `Failed to create pod sandbox: ${result.error}`);
+      this.#wantSyncAt(this.deps.clock.now().getTime() + retryMaxMs);
+      return undefined;
+    }
+    for (const w of result.warnings) this.#event(pod, undefined, "Warning", w.reason, w.message);
+    try {
+      const id = await this.deps.runtime.runPodSandbox(result.config);
+      return await this.deps.runtime.podSandboxStatus(id);
+    } catch (e) {
+      this.#event(pod, undefined, "Warning", "FailedCreatePodSandBox", `Failed to create pod sandbox: ${errorText(e)}`);
+      this.#wantSyncAt(this.deps.clock.now().getTime() + 5000);
+      return undefined;
+    }
+  }
+
+  async #setUpVolumes(pod: PodObject): Promise<PodVolumes | undefined> {
+    try {
+      this.#volumes = await this.deps.volumes.setUp(pod, this.deps.sources);
+      return this.#volumes;
+    } catch (e) {
+      if (!(e instanceof PodVolumesError)) throw e;
+      for (const f of e.failures) this.#event(pod, undefined, "Warning", "FailedMount", f.message);
+      this.#wantSyncAt(this.deps.clock.now().getTime() + 5000);
+      return undefined;
+    }
+  }
+
+  async #tearDownVolumes(): Promise<void> {
+    this.#volumes = undefined;
+    await this.deps.volumes.tearDown(this.uid);
+  }
+
+  /**
+   * Starts one container (kuberuntime startContainer). Returns false when it could not be
+   * started: its waiting reason then says why, and the sync goes no further for init containers.
+   */
+  async #startContainer(pod: PodObject, start: ContainerToStart, sandbox: PodSandboxStatus): Promise<boolean> {
+    const c = this.#container(start.name);
+    if (c === undefined) return false;
+    const name = start.name;
+    const fail = (reason: string, message: string, event = true): false => {
+      this.#waiting.set(name, { reason, message });
+      if (event) this.#event(pod, c, "Warning", "Failed", `Error: ${message}`);
+      return false;
+    };
+    if (start.finishedAt !== undefined) this.deps.crashLoop.next(start.backOffKey, start.finishedAt);
+
+    // The image.
+    const pullSecrets = await this.#pullSecrets(pod);
+    const ensured = await this.deps.images.ensureImage(pod, c, pullSecrets, (type, reason, message) => this.#event(pod, c, type, reason, message));
+    if ("waiting" in ensured) {
+      this.#wantSyncAt(ensured.retryAt);
+      return fail(ensured.waiting.reason, ensured.waiting.message, false);
+    }
+    const image = ensured.image;
+
+    // The environment, the user check and the mounts: a failure is CreateContainerConfigError.
+    const podIPs = sandbox.hostNetwork ? this.deps.node.hostIPs : sandbox.ips;
+    const env = resolveEnv(pod, c, { ...(await this.#envSources(pod, c)), podIPs, hostIPs: this.deps.node.hostIPs, allocatable: this.deps.node.allocatable });
+    if ("error" in env) {
+      this.#wantSyncAt(this.deps.clock.now().getTime() + 10_000);
+      return fail(env.error.reason, env.error.message);
+    }
+    for (const w of env.warnings) this.#event(pod, c, "Warning", w.reason, w.message);
+    const nonRoot = verifyRunAsNonRoot(pod, c, imageUser(image.config.User));
+    if (nonRoot !== undefined) return fail("CreateContainerConfigError", nonRoot);
+    let mounts;
+    try {
+      const volumes = this.#volumes ?? (await this.#setUpVolumes(pod));
+      if (volumes === undefined) return false;
+      mounts = await this.deps.volumes.mountsFor(pod, c, volumes);
+    } catch (e) {
+      return fail("CreateContainerConfigError", errorText(e));
+    }
+    const config = containerConfig(pod, c, {
+      attempt: start.attempt,
+      env: env.env,
+      mounts,
+      imageRef: image.id,
+      ...(image.config.User ? { imageUser: image.config.User } : {}),
+      memoryCapacity: this.deps.node.memoryCapacity,
+    });
+
+    // Create and start.
+    let id: string;
+    try {
+      id = await this.deps.runtime.createContainer(sandbox.id, config);
+    } catch (e) {
+      return fail("CreateContainerError", errorText(e));
+    }
+    this.#event(pod, c, "Normal", "Created", `Created container ${name}`);
+    try {
+      await this.deps.runtime.startContainer(id);
+    } catch (e) {
+      return fail("RunContainerError", errorText(e));
+    }
+    this.#event(pod, c, "Normal", "Started", `Started container ${name}`);
+    this.#waiting.delete(name);
+
+    // The postStart hook: the container counts as started only once it is done.
+    const postStart = c.lifecycle?.postStart;
+    if (postStart) {
+      const failure = await runLifecycleHook(postStart, {
+        podFullName: formatPod(pod),
+        podIP: podIPs[0] ?? "",
+        container: c,
+        execSync: (command, timeout) => this.deps.runtime.execSync(id, command, timeout),
+        timeoutSeconds: this.#gracePeriodSeconds(pod),
+      });
+      if (failure !== undefined) {
+        this.#event(pod, c, "Warning", "FailedPostStartHook", failure);
+        await this.#killContainers(pod, [{ id, name, reason: "Unknown", message: "FailedPostStartHook" }], this.#gracePeriodSeconds(pod));
+        this.#waiting.set(name, { reason: "PostStartHookError", message: failure });
+        return false;
+      }
+    }
+    this.deps.prober.containerStarted({
+      pod: { uid: this.uid, name: pod.metadata.name ?? "", namespace: pod.metadata.namespace ?? "" },
+      podIP: podIPs[0] ?? "",
+      container: c,
+      containerID: id,
+      startedAt: this.deps.clock.now(),
+    });
+    return true;
+  }
+
+  /**
+   * Stops containers as kuberuntime killContainer: a Killing event, the preStop hook within
+   * the grace period, then the stop signal with what is left of it (at least 2 s). Regular
+   * containers stop together; sidecars after them, one at a time in the plan's order.
+   */
+  async #killContainers(pod: PodObject, kills: readonly ContainerToKill[], graceSeconds: number): Promise<void> {
+    const isSidecar = (k: ContainerToKill): boolean => {
+      const init = (pod.spec?.initContainers ?? []).find((c) => c.name === k.name);
+      return init !== undefined && isRestartableInitContainer(init);
+    };
+    await Promise.all(kills.filter((k) => !isSidecar(k)).map((k) => this.#killContainer(pod, k, graceSeconds)));
+    for (const k of kills.filter(isSidecar)) await this.#killContainer(pod, k, graceSeconds);
+  }
+
+  async #killContainer(pod: PodObject, kill: ContainerToKill, graceSeconds: number): Promise<void> {
+    const c = this.#container(kill.name);
+    this.#event(pod, c, "Normal", "Killing", kill.message);
+    const started = this.deps.clock.now().getTime();
+    const preStop = c?.lifecycle?.preStop;
+    if (preStop && c && graceSeconds > 0) {
+      const signal = AbortSignal.timeout(graceSeconds * 1000);
+      const failure = await runLifecycleHook(preStop, {
+        podFullName: formatPod(pod),
+        podIP: this.#oldStatus().podIP ?? "",
+        container: c,
+        execSync: (command, timeout) => this.deps.runtime.execSync(kill.id, command, timeout),
+        timeoutSeconds: graceSeconds,
+        signal,
+      });
+      if (failure !== undefined) this.#event(pod, c, "Warning", "FailedPreStopHook", failure);
+    }
+    const spent = Math.floor((this.deps.clock.now().getTime() - started) / 1000);
+    const remaining = Math.max(minimumGracePeriodSeconds, graceSeconds - spent);
+    try {
+      await this.deps.runtime.stopContainer(kill.id, remaining);
+    } catch (e) {
+      if (!isRuntimeError(e, "NotFound")) throw e;
+    }
+    this.deps.prober.containerStopped(this.uid, kill.name);
+  }
+
+  /** The deletion grace period, else the pod's terminationGracePeriodSeconds (default 30). */
+  #gracePeriodSeconds(pod: PodObject): number {
+    return pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? defaultTerminationGracePeriodSeconds;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Probes and status
+
+  /** Running instances get probe workers (also adopted ones), stopped ones lose them. */
+  #syncProbers(observed: Observed): void {
+    const pod = this.#pod;
+    const podIP = observed.sandbox?.state === "SANDBOX_READY" ? (observed.sandbox.hostNetwork ? this.deps.node.hostIPs[0] : observed.sandbox.ips[0]) : undefined;
+    for (const c of this.#allContainers()) {
+      const name = c.name ?? "";
+      const latest = latestAttempt(observed.containers, name);
+      if (latest?.state === "CONTAINER_RUNNING" && podIP !== undefined) {
+        this.deps.prober.containerStarted({
+          pod: { uid: this.uid, name: pod.metadata.name ?? "", namespace: pod.metadata.namespace ?? "" },
+          podIP,
+          container: c,
+          containerID: latest.id,
+          startedAt: new Date(latest.startedAt),
+        });
+      } else {
+        this.deps.prober.containerStopped(this.uid, name);
+      }
+    }
+  }
+
+  #probeResults(observed: Observed): Map<string, ProbeResults> {
+    const { prober } = this.deps;
+    const out = new Map<string, ProbeResults>();
+    for (const c of this.#allContainers()) {
+      const name = c.name ?? "";
+      const latest: RuntimeContainerStatus | undefined = latestAttempt(observed.containers, name);
+      if (latest?.state !== "CONTAINER_RUNNING") continue;
+      const startup = prober.result(this.uid, name, "startup");
+      out.set(latest.id, {
+        ready: prober.result(this.uid, name, "readiness") === "success",
+        started: c.startupProbe ? startup === "success" : true,
+        livenessFailed: prober.result(this.uid, name, "liveness") === "failure",
+        startupFailed: startup === "failure",
+      });
+    }
+    return out;
+  }
+
+  async #writeStatus(observed: Observed): Promise<void> {
+    const pod = this.#pod;
+    const view = {
+      probes: this.#probeResults(observed),
+      waiting: this.#waiting,
+      hostIPs: this.deps.node.hostIPs,
+      ...(this.#podFailure ? { podFailure: this.#podFailure } : {}),
+    };
+    const status = computePodStatus(pod, observed, view, this.deps.clock.now());
+    const old = this.#oldStatus();
+    if (statusEqual(old as PodStatus, status)) return;
+    // A merge patch: fields the new status no longer has are removed with null.
+    const patch: Record<string, unknown> = { ...status };
+    for (const key of Object.keys(old)) if (!(key in status)) patch[key] = null;
+    try {
+      const updated = await this.deps.pods.patchStatus(pod.metadata.namespace, pod.metadata.name ?? "", { status: patch }, "merge");
+      if (!this.#gone && updated.metadata.uid === this.uid) this.#pod = updated;
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Helpers
+
+  /** The status last written (the API types it loosely). */
+  #oldStatus(): Partial<PodStatus> {
+    return (this.#pod.status ?? {}) as Partial<PodStatus>;
+  }
+
+  #allContainers(): Container[] {
+    return [...(this.#pod.spec?.initContainers ?? []), ...(this.#pod.spec?.containers ?? [])];
+  }
+
+  #container(name: string): Container | undefined {
+    return this.#allContainers().find((c) => c.name === name);
+  }
+
+  #event(pod: PodObject, container: Container | undefined, type: EventType, reason: string, message: string): void {
+    const ref: ObjectReference = {
+      kind: "Pod",
+      namespace: pod.metadata.namespace ?? "",
+      name: pod.metadata.name ?? "",
+      uid: this.uid,
+      apiVersion: "v1",
+      ...(pod.metadata.resourceVersion ? { resourceVersion: pod.metadata.resourceVersion } : {}),
+      ...(container ? { fieldPath: this.#fieldPath(container) } : {}),
+    };
+    this.deps.recorder.event(ref, type, reason, message);
+  }
+
+  #fieldPath(c: Container): string {
+    const init = (this.#pod.spec?.initContainers ?? []).includes(c);
+    return `spec.${init ? "initContainers" : "containers"}{${c.name ?? ""}}`;
+  }
+
+  /** The data of the pod's imagePullSecrets that exist. */
+  async #pullSecrets(pod: PodObject): Promise<Uint8Array[]> {
+    const out: Uint8Array[] = [];
+    for (const ref of pod.spec?.imagePullSecrets ?? []) {
+      const secret = await this.deps.sources.secret(pod.metadata.namespace ?? "", ref.name ?? "");
+      const data = secret?.data?.[".dockerconfigjson"] ?? secret?.data?.[".dockercfg"];
+      if (data !== undefined) out.push(Buffer.from(data, "base64"));
+    }
+    return out;
+  }
+
+  /** The configMaps and secrets the container's env refers to, read now. */
+  async #envSources(pod: PodObject, c: Container) {
+    const ns = pod.metadata.namespace ?? "";
+    const configMapNames = new Set<string>();
+    const secretNames = new Set<string>();
+    for (const from of c.envFrom ?? []) {
+      if (from.configMapRef?.name) configMapNames.add(from.configMapRef.name);
+      if (from.secretRef?.name) secretNames.add(from.secretRef.name);
+    }
+    for (const v of c.env ?? []) {
+      if (v.valueFrom?.configMapKeyRef?.name) configMapNames.add(v.valueFrom.configMapKeyRef.name);
+      if (v.valueFrom?.secretKeyRef?.name) secretNames.add(v.valueFrom.secretKeyRef.name);
+    }
+    const configMaps = new Map(await Promise.all([...configMapNames].map(async (n) => [n, await this.deps.sources.configMap(ns, n)] as const)));
+    const secrets = new Map(await Promise.all([...secretNames].map(async (n) => [n, await this.deps.sources.secret(ns, n)] as const)));
+    return { configMaps, secrets };
+  }
+}
+
+/** What the agent acts on: the spec and the metadata but its bookkeeping fields. */
+function desiredState(pod: PodObject): string {
+  const { resourceVersion: _rv, managedFields: _mf, ...metadata } = pod.metadata;
+  return JSON.stringify([metadata, pod.spec]);
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

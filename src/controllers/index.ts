@@ -1,0 +1,2 @@
+/** The controllers: one small reconciler per concern, each built on the client layer. */
+export * from "./node-lifecycle.js";
