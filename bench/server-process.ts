@@ -45,6 +45,8 @@ export async function startServer(cleanup: Cleanup, opts: ServerStartOptions): P
   const ready = await spawnUntilReady(cleanup, [
     ...(opts.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", opts.cpuProfileDir] : []),
     peapodBin, "server", "--data-dir", opts.dataDir, "--port", "0", "--disable-agent",
+    // The API alone is measured: no control loop adds its own writes to the workload.
+    "--disable-scheduler", "--disable-controller-manager",
     ...(opts.datastore ? ["--datastore-endpoint", opts.datastore] : []),
   ]);
   return { ...ready, kubeconfig: join(opts.dataDir, "kubeconfig.yaml") };

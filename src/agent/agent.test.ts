@@ -4,7 +4,7 @@
  * scheduler is involved; each case says what a user of kubectl would see.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -37,6 +37,7 @@ describe("the node agent runs pods on the runtime", () => {
   let rt: TestRuntime;
   let agent: NodeAgent;
   let dataDir: string;
+  let hooksDir: string;
   let images: { busybox: string; httpd: string };
   const logs: string[] = [];
 
@@ -56,6 +57,8 @@ describe("the node agent runs pods on the runtime", () => {
     rt = await openTestRuntime(suite);
     dataDir = mkdtempSync(join(tmpdir(), "peapod-agent-"));
     suite.add(`remove ${dataDir}`, () => rmSync(dataDir, { recursive: true, force: true }));
+    hooksDir = mkdtempSync(join(tmpdir(), "peapod-agent-hooks-"));
+    suite.add(`remove ${hooksDir}`, () => rmSync(hooksDir, { recursive: true, force: true }));
     agent = newAgent();
     // Stopped before the runtime is reset (the ledger runs in reverse).
     suite.add("stop the agent", () => agent.stop());
@@ -99,12 +102,16 @@ describe("the node agent runs pods on the runtime", () => {
 
   test("an httpd pod runs, becomes Ready and serves its page on the pod IP", async () => {
     const created = await createPod("web", {
+      volumes: [{ name: "hooks", hostPath: { path: hooksDir, type: "Directory" } }],
       containers: [
         {
           name: "web",
           image: images.httpd,
           ports: [{ containerPort: 80 }],
           readinessProbe: { httpGet: { path: "/", port: 80 }, periodSeconds: 1 },
+          // Leaves a mark on the host when the pod is deleted (the last case checks it).
+          lifecycle: { preStop: { exec: { command: ["sh", "-c", "echo bye > /hooks/prestop"] } } },
+          volumeMounts: [{ name: "hooks", mountPath: "/hooks" }],
         },
       ],
     });
@@ -170,6 +177,32 @@ describe("the node agent runs pods on the runtime", () => {
     assert.equal(containers.length, 1);
     await pods().delete("default", "once");
     await waitFor(async () => (await pods().list("default")).items.every((p) => p.metadata.name !== "once"), { what: "pod once deleted" });
+  });
+
+  test("init containers run to completion in order, a sidecar keeps running beside the app", async () => {
+    await createPod("init", {
+      volumes: [{ name: "work", emptyDir: {} }],
+      initContainers: [
+        { name: "first", image: images.busybox, command: ["sh", "-c", "echo first >> /work/order"], volumeMounts: [{ name: "work", mountPath: "/work" }] },
+        { name: "sidecar", image: images.busybox, restartPolicy: "Always", command: ["sleep", "3600"] },
+        { name: "second", image: images.busybox, command: ["sh", "-c", "echo second >> /work/order"], volumeMounts: [{ name: "work", mountPath: "/work" }] },
+      ],
+      containers: [{ name: "app", image: images.busybox, command: ["sleep", "3600"], volumeMounts: [{ name: "work", mountPath: "/work" }] }],
+      terminationGracePeriodSeconds: 1,
+    });
+    const pod = await waitForPod("init", "Running and Ready", (p) => statusOf(p).phase === "Running" && conditionOf(p, "Ready")?.status === "True");
+    const inits = statusOf(pod).initContainerStatuses!;
+    assert.deepEqual(inits.map((c) => c.name), ["first", "sidecar", "second"]);
+    assert.equal(inits[0]!.state.terminated?.reason, "Completed");
+    assert.equal(inits[2]!.state.terminated?.reason, "Completed");
+    assert.ok(inits[1]!.state.running, "the sidecar runs");
+    assert.equal(inits[1]!.started, true);
+    assert.equal(conditionOf(pod, "Initialized")?.status, "True");
+    const id = containerOf(pod, "app")!.containerID!.replace("peapod://", "");
+    const order = await rt.runtime.execSync(id, ["cat", "/work/order"], 5);
+    assert.equal(order.stdout.toString(), "first\nsecond\n");
+    await pods().delete("default", "init", { gracePeriodSeconds: 1 });
+    await waitFor(async () => (await pods().list("default")).items.every((p) => p.metadata.name !== "init"), { what: "pod init deleted", timeoutMs: 20_000 });
   });
 
   test("a configMap volume and env reach the container", async () => {
@@ -300,5 +333,6 @@ describe("the node agent runs pods on the runtime", () => {
     assert.deepEqual(await rt.runtime.listContainers({ labelSelector: { [podUidLabel]: uid } }), []);
     const killing = (await eventsFor(uid)).filter((e) => e.reason === "Killing");
     assert.deepEqual(killing.map((e) => e.message), ["Stopping container web"]);
+    assert.equal(readFileSync(join(hooksDir, "prestop"), "utf8"), "bye\n", "the preStop hook ran");
   });
 });

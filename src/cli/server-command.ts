@@ -29,6 +29,8 @@ const flags: FlagSpec[] = [
   { name: "bind-address", kind: "string", help: "address the API listens on", default: "127.0.0.1" },
   { name: "datastore-endpoint", kind: "string", help: "sqlite://PATH or etcd://HOST:PORT[,HOST:PORT...] (default: SQLite in the data dir)" },
   { name: "disable-agent", kind: "boolean", help: "run no node agent in this process (no local node)" },
+  { name: "disable-scheduler", kind: "boolean", help: "run no scheduler in this process" },
+  { name: "disable-controller-manager", kind: "boolean", help: "run no controllers (node lifecycle) in this process" },
   { name: "help", kind: "boolean", help: "show this help" },
 ];
 
@@ -79,6 +81,16 @@ export const serverCommand = {
     process.stdout.write(`Peapod API server listening on ${url} (ready in ${ms} ms, store ${endpoint.split("://")[0]})\n`);
     process.stdout.write(`Admin kubeconfig: ${kubeconfigPath}\n`);
     process.stdout.write(`  export KUBECONFIG=${kubeconfigPath}\n`);
+    // Signals are caught from here on: a SIGTERM during the start of the loops below
+    // still shuts down cleanly.
+    const shutdown = new Promise<void>((resolveSignal) => {
+      const onSignal = (sig: NodeJS.Signals): void => {
+        process.stdout.write(`received ${sig}, shutting down\n`);
+        resolveSignal();
+      };
+      process.once("SIGTERM", onSignal);
+      process.once("SIGINT", onSignal);
+    });
     // The control loops reach the API as any client does, over HTTPS with the admin
     // certificate: nothing in them knows they share a process with the server.
     const client = new ApiClient({
@@ -87,27 +99,29 @@ export const serverCommand = {
       auth: { clientCert: { certPem: pki.admin.certPem, keyPem: pki.admin.keyPem } },
     }, { userAgent: "peapod-controllers" });
     const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
-    const controllers = [new Scheduler({ client, log }), new NodeLifecycleController({ client, log })];
-    await Promise.all(controllers.map((c) => c.start()));
+    const controllers: Array<{ start(): Promise<void>; stop(): Promise<void> }> = [];
+    if (!f.get("disable-scheduler")) controllers.push(new Scheduler({ client, log }));
+    if (!f.get("disable-controller-manager")) controllers.push(new NodeLifecycleController({ client, log }));
+    const controllersStarted = Promise.all(controllers.map((c) => c.start()));
     if (!f.get("disable-agent")) {
       process.stdout.write("No node agent yet: pods stay Pending until one joins.\n");
     }
 
-    await new Promise<void>((resolveSignal) => {
-      const onSignal = (sig: NodeJS.Signals): void => {
-        process.stdout.write(`received ${sig}, shutting down\n`);
-        resolveSignal();
-      };
-      process.once("SIGTERM", onSignal);
-      process.once("SIGINT", onSignal);
-    });
+    let exitCode = 0;
+    try {
+      await Promise.race([shutdown, controllersStarted.then(() => shutdown)]);
+    } catch (e) {
+      process.stderr.write(`peapod server: the control loops could not start: ${e instanceof Error ? e.message : String(e)}\n`);
+      exitCode = 1;
+    }
+    await controllersStarted.catch(() => undefined);
     await Promise.all(controllers.map((c) => c.stop()));
     client.close();
     server.close();
     for (const s of sockets) s.destroy();
     await api.close();
     await store.close();
-    return 0;
+    return exitCode;
   },
 };
 

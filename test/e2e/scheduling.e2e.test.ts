@@ -11,7 +11,7 @@ import { waitFor } from "../harness/wait-for.js";
 
 test("a pod with no node to go to stays Pending and says why", async (t) => {
   const cleanup = cleanupFor((fn) => t.after(fn));
-  const server = await startPeapod(cleanup);
+  const server = await startPeapod(cleanup, { controllers: true });
   const k = new Kubectl(server, cleanup);
   assert.equal(await k.ok(["run", "lonely", "--image=busybox", "--restart=Never"]), "pod/lonely created\n");
 
@@ -24,4 +24,5 @@ test("a pod with no node to go to stays Pending and says why", async (t) => {
     return /FailedScheduling/.test(out) && out;
   }, { what: "a FailedScheduling event" });
   assert.match(describe, /Warning\s+FailedScheduling\s+\S+\s+default-scheduler\s+no nodes available to schedule pods/);
+  assert.equal(await server.stop(), 0, "the control loops stop with the server on SIGTERM");
 });
