@@ -24,7 +24,7 @@ import type { PodVolumes, VolumeManager, VolumeSources } from "./volumes/index.j
 export type PodObject = Pod & KubeObject;
 
 /** upstream minimumGracePeriodInSeconds: a container always gets this long to stop. */
-const minimumGracePeriodSeconds = 2;
+export const minimumGracePeriodSeconds = 2;
 const defaultTerminationGracePeriodSeconds = 30;
 /** How soon a container whose env could not be resolved is tried again. */
 const configErrorRetryMs = 10_000;
@@ -235,6 +235,6 @@ export class ContainerRunner {
   }
 }
 
-function errorText(e: unknown): string {
+export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }

@@ -6,7 +6,7 @@
  * with upstream's reason and text. Returns the image to create the container from, or the
  * waiting reason and message the container shows instead.
  */
-import type { Container, Pod } from "../api/index.js";
+import { defaultPullPolicy, type Container, type Pod } from "../api/index.js";
 import { goDuration, type Clock } from "../base/index.js";
 import { credentialsForImage, isRuntimeError, type Image, type ImageService, type RegistryAuth } from "../runtime/index.js";
 import { CrashLoopBackOff } from "./crash-loop-backoff.js";
@@ -27,10 +27,7 @@ export type PullPolicy = "Always" | "IfNotPresent" | "Never";
 export function pullPolicy(container: Container): PullPolicy {
   const p = container.imagePullPolicy;
   if (p === "Always" || p === "IfNotPresent" || p === "Never") return p;
-  const image = container.image ?? "";
-  const lastPart = image.slice(image.lastIndexOf("/") + 1);
-  if (image.includes("@")) return "IfNotPresent";
-  return !lastPart.includes(":") || lastPart.endsWith(":latest") ? "Always" : "IfNotPresent";
+  return defaultPullPolicy(container.image);
 }
 
 export class ImagePuller {

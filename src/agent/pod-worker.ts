@@ -17,53 +17,36 @@
  * written, its sandbox and volumes removed, and the object deleted with grace 0 and a uid
  * precondition. A pod in a terminal phase keeps its stopped containers (for logs) until then.
  */
-import {
-  isRestartableInitContainer,
-  type Container,
-  type KubeObject,
-  type Pod,
-  type PodStatus,
-  type ResourceList,
-} from "../api/index.js";
-import type { Clock } from "../base/index.js";
+import type { Container, PodStatus } from "../api/index.js";
 import { isNotFound, type EventRecorder, type EventType, type ObjectReference, type ResourceClient } from "../client/index.js";
-import { isRuntimeError, type ContainerStatus as RuntimeContainerStatus, type PodSandboxStatus, type RuntimeService } from "../runtime/index.js";
-import { computePodActions, type ContainerToKill, type ContainerToStart, type ObservedPod, type PodActions, type ProbeResults } from "./compute-pod-actions.js";
-import { containerConfig } from "./container-config.js";
-import { resolveEnv } from "./container-env.js";
+import type { ContainerStatus as RuntimeContainerStatus, PodSandboxStatus } from "../runtime/index.js";
+import { computePodActions, type ObservedPod, type PodActions, type ProbeResults } from "./compute-pod-actions.js";
+import {
+  ContainerRunner,
+  errorText,
+  gracePeriodSeconds,
+  minimumGracePeriodSeconds,
+  podContainer,
+  type ContainerRunnerDeps,
+  type PodObject,
+  type PodSyncContext,
+} from "./container-runner.js";
 import { formatPod, latestAttempt } from "./container-state.js";
-import type { CrashLoopBackOff } from "./crash-loop-backoff.js";
-import type { ImagePuller } from "./image-puller.js";
-import { runLifecycleHook } from "./lifecycle-hooks.js";
 import { podSandboxConfig, podUidLabel, type SandboxConfigOptions } from "./pod-sandbox-config.js";
 import { computePodStatus, statusEqual, type ContainerWaitingReason } from "./pod-status.js";
-import type { Prober } from "./probes/index.js";
-import { imageUser, verifyRunAsNonRoot } from "./security-context.js";
-import { PodVolumesError, type PodVolumes, type VolumeManager, type VolumeSources } from "./volumes/index.js";
+import { PodVolumesError, type PodVolumes } from "./volumes/index.js";
 
-export type PodObject = Pod & KubeObject;
+export type { PodObject } from "./container-runner.js";
 
 /** What every worker of one node shares. */
-export interface PodWorkerDeps {
+export interface PodWorkerDeps extends ContainerRunnerDeps {
   pods: ResourceClient<PodObject>;
-  runtime: RuntimeService;
-  images: ImagePuller;
-  volumes: VolumeManager;
-  /** configMaps and secrets, read on demand; undefined: not found. */
-  sources: VolumeSources;
   recorder: EventRecorder;
-  prober: Prober;
-  crashLoop: CrashLoopBackOff;
-  clock: Clock;
   /** Sandbox options but the attempt: log root, cluster DNS, the host's resolv.conf. */
   sandboxOptions: Omit<SandboxConfigOptions, "attempt">;
-  node: { hostIPs: string[]; allocatable: ResourceList; memoryCapacity: number };
   log: (message: string) => void;
 }
 
-/** upstream minimumGracePeriodInSeconds: a container always gets this long to stop. */
-const minimumGracePeriodSeconds = 2;
-const defaultTerminationGracePeriodSeconds = 30;
 /** A sync that failed is tried again after this, doubling to the cap. */
 const retryInitialMs = 1000;
 const retryMaxMs = 30_000;
@@ -80,9 +63,12 @@ type SyncResult = "synced" | "done";
 /** All workers of the node, keyed by pod UID. */
 export class PodWorkers {
   readonly #workers = new Map<string, PodWorker>();
+  readonly #runner: ContainerRunner;
   #stopped = false;
 
-  constructor(private readonly deps: PodWorkerDeps) {}
+  constructor(private readonly deps: PodWorkerDeps) {
+    this.#runner = new ContainerRunner(deps);
+  }
 
   /** The informer saw the pod (added or changed). */
   update(pod: PodObject): void {
@@ -99,7 +85,7 @@ export class PodWorkers {
     if (!uid || this.#stopped) return undefined;
     let worker = this.#workers.get(uid);
     if (!worker) {
-      worker = new PodWorker(pod, this.deps, () => this.#workers.delete(uid));
+      worker = new PodWorker(pod, this.deps, this.#runner, () => this.#workers.delete(uid));
       this.#workers.set(uid, worker);
     }
     return worker;
@@ -144,6 +130,7 @@ export class PodWorker {
   constructor(
     pod: PodObject,
     private readonly deps: PodWorkerDeps,
+    private readonly runner: ContainerRunner,
     private readonly onDone: () => void,
   ) {
     this.#pod = pod;
@@ -300,10 +287,10 @@ export class PodWorker {
   async #syncTerminatedPod(observed: Observed): Promise<void> {
     const pod = this.#pod;
     const running = observed.containers.filter((c) => c.state === "CONTAINER_RUNNING");
-    await this.#killContainers(
-      pod,
+    await this.runner.kill(
+      this.#context(pod),
       running.map((c) => ({ id: c.id, name: c.metadata.name, reason: "PodTermination", message: `Stopping container ${c.metadata.name}` })),
-      this.#gracePeriodSeconds(pod),
+      gracePeriodSeconds(pod),
     );
     for (const s of observed.sandboxes) if (s.state === "SANDBOX_READY") await this.deps.runtime.stopPodSandbox(s.id);
     this.deps.prober.removePod(this.uid);
@@ -331,8 +318,8 @@ export class PodWorker {
     const pod = this.#pod;
     const observed = await this.#observe();
     const running = observed.containers.filter((c) => c.state === "CONTAINER_RUNNING");
-    await this.#killContainers(
-      pod,
+    await this.runner.kill(
+      this.#context(pod),
       running.map((c) => ({ id: c.id, name: c.metadata.name, reason: "PodTermination", message: `Stopping container ${c.metadata.name}` })),
       minimumGracePeriodSeconds,
     );
@@ -345,8 +332,9 @@ export class PodWorker {
 
   async #act(pod: PodObject, plan: PodActions, observed: Observed): Promise<void> {
     // 1. Kill: containers first, then the sandbox when the pod goes or the sandbox is replaced.
-    const grace = this.#gracePeriodSeconds(pod);
-    await this.#killContainers(pod, plan.containersToKill, grace);
+    const grace = gracePeriodSeconds(pod);
+    await this.runner.kill(
+      this.#context(pod), plan.containersToKill, grace);
     if (plan.killPod) {
       for (const s of observed.sandboxes) if (s.state === "SANDBOX_READY") await this.deps.runtime.stopPodSandbox(s.id);
     }
@@ -366,15 +354,16 @@ export class PodWorker {
     // 3. Containers held back by the crash loop.
     for (const b of plan.backOff) {
       this.#waiting.set(b.name, { reason: b.reason, message: b.message });
-      const c = this.#container(b.name);
+      const c = podContainer(pod, b.name);
       this.#event(pod, c, "Warning", "BackOff", `Back-off restarting failed container ${b.name} in pod ${formatPod(pod)}`);
     }
 
     // 4. Init containers, then app containers.
+    const ctx = this.#context(pod);
     for (const start of plan.initContainersToStart) {
-      if (!(await this.#startContainer(pod, start, sandbox))) return;
+      if (!(await this.runner.start(ctx, start, sandbox))) return;
     }
-    for (const start of plan.containersToStart) await this.#startContainer(pod, start, sandbox);
+    for (const start of plan.containersToStart) await this.runner.start(ctx, start, sandbox);
   }
 
   async #createSandbox(pod: PodObject, attempt: number): Promise<PodSandboxStatus | undefined> {
@@ -489,8 +478,15 @@ export class PodWorker {
     return [...(this.#pod.spec?.initContainers ?? []), ...(this.#pod.spec?.containers ?? [])];
   }
 
-  #container(name: string): Container | undefined {
-    return this.#allContainers().find((c) => c.name === name);
+  /** What the container steps may use and tell of this pod. */
+  #context(pod: PodObject): PodSyncContext {
+    return {
+      pod,
+      event: (container, type, reason, message) => this.#event(pod, container, type, reason, message),
+      waiting: this.#waiting,
+      volumes: async () => this.#volumes ?? (await this.#setUpVolumes(pod)),
+      syncAt: (at) => this.#wantSyncAt(at),
+    };
   }
 
   #event(pod: PodObject, container: Container | undefined, type: EventType, reason: string, message: string): void {
@@ -516,8 +512,4 @@ export class PodWorker {
 function desiredState(pod: PodObject): string {
   const { resourceVersion: _rv, managedFields: _mf, ...metadata } = pod.metadata;
   return JSON.stringify([metadata, pod.spec]);
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -9,7 +9,7 @@ import type { Clock } from "../base/index.js";
 import type { Store } from "../store/index.js";
 import { namespaceLifecycle } from "./admission/namespace-lifecycle.js";
 import type { ApiContext } from "./api-context.js";
-import { mastersAuthorizer, type UserInfo } from "./authorization/authorizer.js";
+import { bootstrapAuthorizer, type UserInfo } from "./authorization/authorizer.js";
 import { Compactor } from "./compactor.js";
 import { createApiHandler, resourceKey, type ApiHandler } from "./handler.js";
 import { NamespaceFinalizer } from "./namespace-finalizer.js";
@@ -71,7 +71,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     resources,
     openapi: new OpenApiService(opts.schema),
     authenticate: opts.authenticate,
-    authorizer: mastersAuthorizer,
+    authorizer: bootstrapAuthorizer,
     version: kubernetesVersion,
     isReady: () => ready,
   });

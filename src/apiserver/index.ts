@@ -3,5 +3,6 @@ export { createApiServer, kubernetesVersion, systemNamespaces } from "./api-serv
 export type { ApiServer, ApiServerOptions } from "./api-server.js";
 export type { ApiHandler } from "./handler.js";
 export {
-  authenticateClientCertificate, buildAdminKubeconfig, ensurePki, servingTlsOptions, writeKubeconfigAtomically,
+  TokenAuthenticator, authenticateClientCertificate, bearerToken, buildAdminKubeconfig, ensureNodeToken, ensurePki,
+  servingTlsOptions, tokenFilePath, writeKubeconfigAtomically,
 } from "./auth/index.js";

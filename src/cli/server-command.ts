@@ -14,8 +14,8 @@ import { systemClock } from "../base/index.js";
 import { loadSchema } from "../api/index.js";
 import { openStore } from "../store/index.js";
 import {
-  authenticateClientCertificate, buildAdminKubeconfig, createApiServer, ensurePki, servingTlsOptions,
-  writeKubeconfigAtomically,
+  TokenAuthenticator, authenticateClientCertificate, bearerToken, buildAdminKubeconfig, createApiServer, ensureNodeToken,
+  ensurePki, servingTlsOptions, writeKubeconfigAtomically,
 } from "../apiserver/index.js";
 import { ApiClient } from "../client/index.js";
 import { NodeLifecycleController } from "../controllers/index.js";
@@ -51,13 +51,21 @@ export const serverCommand = {
     const started = performance.now();
     prepareDataDir(dataDir);
     const pki = await ensurePki(dataDir, { hosts: [bindAddress, hostname()] });
+    const nodeToken = await ensureNodeToken(dataDir);
+    const tokens = await TokenAuthenticator.fromFile(nodeToken.tokenFile);
     const store = await openStore(endpoint);
     const schema = await loadSchema();
     const api = await createApiServer({
       store,
       schema,
       clock: systemClock,
-      authenticate: (req) => authenticateClientCertificate(req.socket as TLSSocket),
+      // A client certificate (admin, kubectl) or a bearer token (node agents joining with the node token).
+      authenticate: (req) => {
+        const byCertificate = authenticateClientCertificate(req.socket as TLSSocket);
+        if (byCertificate) return byCertificate;
+        const token = bearerToken(req.headers.authorization);
+        return token === undefined ? undefined : tokens.authenticateToken(token);
+      },
     });
     const server = createServer({ ...servingTlsOptions(pki.apiserver, pki.ca.certPem) }, api.handler);
     const sockets = new Set<Socket>();

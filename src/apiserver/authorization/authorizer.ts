@@ -1,8 +1,10 @@
 /**
- * Authorization. Members of `system:masters` may do everything, as on upstream clusters
- * (the group bypasses RBAC); nobody else is granted anything until RBAC exists.
+ * Authorization by the bootstrap policy: `system:masters` may do everything, as on
+ * upstream clusters, and `system:nodes` what a kubelet may; nobody else is granted
+ * anything until RBAC exists.
  */
 import type { UserInfo } from "../auth/index.js";
+import { bootstrapPolicy, ruleAllows, type PolicyRule } from "./bootstrap-policy.js";
 
 export type { UserInfo };
 
@@ -24,19 +26,21 @@ export interface Authorizer {
   rulesFor(user: UserInfo): { resourceRules: unknown[]; nonResourceRules: unknown[] };
 }
 
-const superuserGroup = "system:masters";
+function rulesOf(user: UserInfo): PolicyRule[] {
+  return user.groups.flatMap((g) => bootstrapPolicy[g] ?? []);
+}
 
-export const mastersAuthorizer: Authorizer = {
-  authorize(user) {
-    return user.groups.includes(superuserGroup) ? { allowed: true } : { allowed: false, reason: "no RBAC policy matched" };
+export const bootstrapAuthorizer: Authorizer = {
+  authorize(user, attrs) {
+    const allowed = rulesOf(user).some((r) => ruleAllows(r, attrs.verb, attrs.group, attrs.resource));
+    return allowed ? { allowed: true } : { allowed: false, reason: "no RBAC policy matched" };
   },
   rulesFor(user) {
-    if (!user.groups.includes(superuserGroup)) {
-      return { resourceRules: [], nonResourceRules: [] };
-    }
+    const rules = rulesOf(user);
+    const all = rules.some((r) => r.verbs.includes("*") && r.resources.includes("*"));
     return {
-      resourceRules: [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }],
-      nonResourceRules: [{ verbs: ["*"], nonResourceURLs: ["*"] }],
+      resourceRules: rules.map((r) => ({ verbs: [...r.verbs], apiGroups: [...r.apiGroups], resources: [...r.resources] })),
+      nonResourceRules: all ? [{ verbs: ["*"], nonResourceURLs: ["*"] }] : [],
     };
   },
 };
