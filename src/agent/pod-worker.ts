@@ -1,10 +1,13 @@
 /**
  * Pod workers: one per pod UID, each syncing its pod whenever something about it changed,
- * as the kubelet's podWorkers + kuberuntime SyncPod. A worker is woken by the pod informer,
- * by runtime container events, by probe results and by its own timers (a back-off ending,
- * an active deadline); there is no periodic relist. Syncs of one pod never overlap.
+ * as the kubelet's podWorkers + kuberuntime SyncPod. A worker is woken by the pod informer
+ * (status-only changes aside), by runtime container events, by probe results and by its
+ * own timers (a back-off ending, an active deadline); there is no periodic relist. Syncs of
+ * one pod never overlap. A worker is syncing, terminating or terminated (PodWorkerState), as
+ * the kubelet's SyncPod / SyncTerminatingPod / SyncTerminatedPod.
  *
- * Each sync follows "plan first, act second":
+ * A sync of a running pod follows "plan first, act second" (the container steps are in
+ * container-runner.ts):
  *  observe  the pod's sandboxes and containers in the runtime (by the pod uid label);
  *  plan     computePodActions (pure);
  *  act      1. kill what the plan says (preStop, stop, Killing events), stop the sandbox;
@@ -17,7 +20,7 @@
  * written, its sandbox and volumes removed, and the object deleted with grace 0 and a uid
  * precondition. A pod in a terminal phase keeps its stopped containers (for logs) until then.
  */
-import type { Container, PodStatus } from "../api/index.js";
+import { formatTime, type Container, type PodStatus } from "../api/index.js";
 import { isNotFound, type EventRecorder, type EventType, type ObjectReference, type ResourceClient } from "../client/index.js";
 import type { ContainerStatus as RuntimeContainerStatus, PodSandboxStatus } from "../runtime/index.js";
 import { computePodActions, type ObservedPod, type PodActions, type ProbeResults } from "./compute-pod-actions.js";
@@ -47,6 +50,8 @@ export interface PodWorkerDeps extends ContainerRunnerDeps {
   log: (message: string) => void;
 }
 
+/** Volumes or a sandbox that could not be set up are tried again after this. */
+const setUpRetryMs = 5000;
 /** A sync that failed is tried again after this, doubling to the cap. */
 const retryInitialMs = 1000;
 const retryMaxMs = 30_000;
@@ -59,6 +64,23 @@ interface Observed extends ObservedPod {
 }
 
 type SyncResult = "synced" | "done";
+
+/** Why a pod stops: deleted (graceful), finished (terminal phase), past its deadline, gone from the API. */
+type TerminationReason = "Deleted" | "Finished" | "DeadlineExceeded" | "Gone";
+
+/**
+ * What a worker is doing for its pod; #transition() is the only writer.
+ *
+ *   syncing ──deleted / finished / deadline / gone──► terminating ──nothing runs──► terminated
+ *                                                        ▲                              │
+ *                                                        └──── deleted / gone ──────────┘
+ *
+ * terminated(Gone) ends the worker. A pod never returns to syncing: a terminal phase is final.
+ */
+type PodWorkerState =
+  | { phase: "syncing" }
+  | { phase: "terminating"; reason: TerminationReason; since: Date }
+  | { phase: "terminated"; reason: TerminationReason; at: Date };
 
 /** All workers of the node, keyed by pod UID. */
 export class PodWorkers {
@@ -122,6 +144,7 @@ export class PodWorker {
   /** Why containers wait (upstream reasonCache), by container name. */
   readonly #waiting = new Map<string, ContainerWaitingReason>();
   #podFailure: { reason: string; message: string } | undefined;
+  #state: PodWorkerState = { phase: "syncing" };
   /** Whether a sync has run yet: the first version of a pod always gets one. */
   #synced = false;
   /** The earliest time something planned in this sync wants another sync. */
@@ -233,44 +256,56 @@ export class PodWorker {
     return sandbox ? { sandbox, sandboxes, containers } : { sandboxes, containers };
   }
 
+  /**
+   * One sync: the state first (it may move on), then the step of that state, then the state
+   * again, since a step may end it (the last container stopped, the pod finished).
+   */
   async #sync(): Promise<SyncResult> {
-    const pod = this.#pod;
-    if (this.#gone) {
-      await this.#cleanUpGonePod();
-      return "done";
-    }
-    const deleting = Boolean(pod.metadata.deletionTimestamp);
-    if (deleting) this.deps.prober.podTerminating(this.uid);
     let observed = await this.#observe();
-    const phase = this.#oldStatus().phase;
-
-    if (!deleting && (phase === "Succeeded" || phase === "Failed")) {
-      await this.#syncTerminatedPod(observed);
-      return "synced";
+    this.#transition(observed);
+    const entered = this.#state;
+    if (entered.phase === "syncing") {
+      observed = await this.#syncPod(observed);
+      await this.#writeStatus(observed);
+    } else if (entered.phase === "terminating") {
+      observed = await this.#syncTerminatingPod(observed, entered);
     }
-    if (!deleting && this.#deadlineExceeded()) {
-      if (this.#podFailure === undefined) {
-        this.#podFailure = deadlineExceeded;
-        this.#event(pod, undefined, "Normal", deadlineExceeded.reason, deadlineExceeded.message);
-      }
-      await this.#syncTerminatedPod(observed);
-      return "synced";
-    }
-
-    this.#syncProbers(observed);
-    const now = this.deps.clock.now();
-    const plan = computePodActions(pod, observed, now, this.deps.crashLoop, this.#probeResults(observed));
-    this.#wantSyncAt(plan.waitUntil);
-    await this.#act(pod, plan, observed);
-
-    observed = await this.#observe();
-    this.#syncProbers(observed);
-    if (deleting && !observed.containers.some((c) => c.state === "CONTAINER_RUNNING")) {
-      await this.#finishDeletion(observed);
-      return "synced";
-    }
-    await this.#writeStatus(observed);
+    this.#transition(observed);
+    const state = this.#state;
+    if (state.phase === "terminated") return this.#syncTerminatedPod(observed, state);
+    // The step of a new state runs at once.
+    if (state !== entered) this.#dirty = true;
     return "synced";
+  }
+
+  /** Why the pod must stop, if it must; the stronger reason first. */
+  #terminationReason(): TerminationReason | undefined {
+    if (this.#gone) return "Gone";
+    if (this.#pod.metadata.deletionTimestamp) return "Deleted";
+    const phase = this.#oldStatus().phase;
+    if (phase === "Succeeded" || phase === "Failed") return "Finished";
+    if (this.#deadlineExceeded()) return "DeadlineExceeded";
+    return undefined;
+  }
+
+  /** The only writer of #state (see PodWorkerState for the diagram). */
+  #transition(observed: Observed): void {
+    const state = this.#state;
+    const now = this.deps.clock.now();
+    const why = this.#terminationReason();
+    // A finished pod that is then deleted, or anything that is gone, stops (again) for that reason.
+    const stronger = why === "Gone" || why === "Deleted";
+    if (why !== undefined && (state.phase === "syncing" || (stronger && why !== state.reason))) {
+      if (why === "DeadlineExceeded") {
+        this.#podFailure = deadlineExceeded;
+        this.#event(this.#pod, undefined, "Normal", deadlineExceeded.reason, deadlineExceeded.message);
+      }
+      this.#state = { phase: "terminating", reason: why, since: now };
+      return;
+    }
+    if (state.phase === "terminating" && !observed.containers.some((c) => c.state === "CONTAINER_RUNNING")) {
+      this.#state = { phase: "terminated", reason: state.reason, at: now };
+    }
   }
 
   #deadlineExceeded(): boolean {
@@ -283,51 +318,66 @@ export class PodWorker {
     return false;
   }
 
-  /** The pod reached a terminal phase: stop what still runs (sidecars), keep the containers. */
-  async #syncTerminatedPod(observed: Observed): Promise<void> {
+  /** syncing: plan, then act (kuberuntime SyncPod). Returns the runtime's view afterwards. */
+  async #syncPod(observed: Observed): Promise<Observed> {
     const pod = this.#pod;
-    const running = observed.containers.filter((c) => c.state === "CONTAINER_RUNNING");
-    await this.runner.kill(
-      this.#context(pod),
-      running.map((c) => ({ id: c.id, name: c.metadata.name, reason: "PodTermination", message: `Stopping container ${c.metadata.name}` })),
-      gracePeriodSeconds(pod),
-    );
-    for (const s of observed.sandboxes) if (s.state === "SANDBOX_READY") await this.deps.runtime.stopPodSandbox(s.id);
-    this.deps.prober.removePod(this.uid);
-    await this.#tearDownVolumes();
-    await this.#writeStatus(await this.#observe());
+    this.#syncProbers(observed);
+    const plan = computePodActions(pod, observed, this.deps.clock.now(), this.deps.crashLoop, this.#probeResults(observed));
+    this.#wantSyncAt(plan.waitUntil);
+    await this.#act(pod, plan, observed);
+    const after = await this.#observe();
+    this.#syncProbers(after);
+    return after;
   }
 
-  /** Every container has stopped: terminal status, sandbox and volumes gone, then the object. */
-  async #finishDeletion(observed: Observed): Promise<void> {
+  /**
+   * terminating: stop every container within the grace period (preStop hooks, Killing
+   * events, sidecars last) and the sandbox. Whatever the reason, that is the plan for a
+   * deleted pod, so the planner's deletion plan serves for all of them.
+   */
+  async #syncTerminatingPod(observed: Observed, state: Extract<PodWorkerState, { phase: "terminating" }>): Promise<Observed> {
     const pod = this.#pod;
+    this.deps.prober.podTerminating(this.uid);
+    const stopping: PodObject = pod.metadata.deletionTimestamp ? pod : { ...pod, metadata: { ...pod.metadata, deletionTimestamp: formatTime(state.since) } };
+    const plan = computePodActions(stopping, observed, this.deps.clock.now(), this.deps.crashLoop, this.#probeResults(observed));
+    const grace = state.reason === "Gone" ? minimumGracePeriodSeconds : gracePeriodSeconds(pod);
+    await this.runner.kill(this.#context(pod), plan.containersToKill, grace);
     for (const s of observed.sandboxes) if (s.state === "SANDBOX_READY") await this.deps.runtime.stopPodSandbox(s.id);
-    await this.#writeStatus(await this.#observe());
-    for (const s of observed.sandboxes) await this.deps.runtime.removePodSandbox(s.id);
-    await this.#tearDownVolumes();
+    return this.#observe();
+  }
+
+  /**
+   * terminated: nothing runs. A pod that finished keeps its containers (for logs) until it
+   * is deleted; a deleted one reports its terminal status, loses its sandbox and volumes and
+   * is deleted from the API (grace 0, uid precondition); a gone one is cleaned up and its
+   * worker ends.
+   */
+  async #syncTerminatedPod(observed: Observed, state: Extract<PodWorkerState, { phase: "terminated" }>): Promise<SyncResult> {
+    const pod = this.#pod;
     this.deps.prober.removePod(this.uid);
-    try {
-      await this.deps.pods.delete(pod.metadata.namespace, pod.metadata.name ?? "", { gracePeriodSeconds: 0, preconditions: { uid: this.uid } });
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
+    switch (state.reason) {
+      case "Finished":
+      case "DeadlineExceeded":
+        await this.#writeStatus(observed);
+        await this.#tearDownVolumes();
+        return "synced";
+      case "Deleted":
+        await this.#writeStatus(observed);
+        for (const s of observed.sandboxes) await this.deps.runtime.removePodSandbox(s.id);
+        await this.#tearDownVolumes();
+        try {
+          await this.deps.pods.delete(pod.metadata.namespace, pod.metadata.name ?? "", { gracePeriodSeconds: 0, preconditions: { uid: this.uid } });
+        } catch (e) {
+          if (!isNotFound(e)) throw e;
+        }
+        return "synced";
+      case "Gone":
+        for (const s of observed.sandboxes) await this.deps.runtime.removePodSandbox(s.id);
+        await this.#tearDownVolumes();
+        this.deps.images.forgetPod(this.uid);
+        this.deps.crashLoop.gc();
+        return "done";
     }
-  }
-
-  /** Gone from the API (deleted by us, or force-deleted): stop and remove everything. */
-  async #cleanUpGonePod(): Promise<void> {
-    const pod = this.#pod;
-    const observed = await this.#observe();
-    const running = observed.containers.filter((c) => c.state === "CONTAINER_RUNNING");
-    await this.runner.kill(
-      this.#context(pod),
-      running.map((c) => ({ id: c.id, name: c.metadata.name, reason: "PodTermination", message: `Stopping container ${c.metadata.name}` })),
-      minimumGracePeriodSeconds,
-    );
-    for (const s of observed.sandboxes) await this.deps.runtime.removePodSandbox(s.id);
-    await this.#tearDownVolumes();
-    this.deps.prober.removePod(this.uid);
-    this.deps.images.forgetPod(this.uid);
-    this.deps.crashLoop.gc();
   }
 
   async #act(pod: PodObject, plan: PodActions, observed: Observed): Promise<void> {
@@ -380,7 +430,7 @@ export class PodWorker {
       return await this.deps.runtime.podSandboxStatus(id);
     } catch (e) {
       this.#event(pod, undefined, "Warning", "FailedCreatePodSandBox", `Failed to create pod sandbox: ${errorText(e)}`);
-      this.#wantSyncAt(this.deps.clock.now().getTime() + 5000);
+      this.#wantSyncAt(this.deps.clock.now().getTime() + setUpRetryMs);
       return undefined;
     }
   }
@@ -392,7 +442,7 @@ export class PodWorker {
     } catch (e) {
       if (!(e instanceof PodVolumesError)) throw e;
       for (const f of e.failures) this.#event(pod, undefined, "Warning", "FailedMount", f.message);
-      this.#wantSyncAt(this.deps.clock.now().getTime() + 5000);
+      this.#wantSyncAt(this.deps.clock.now().getTime() + setUpRetryMs);
       return undefined;
     }
   }
