@@ -8,7 +8,7 @@ import { existsSync, readdirSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseFlags, usage, UsageError, type FlagSpec } from "./flags.js";
 import { dataDirMarker, defaultDataDir, runtimeRootOf } from "./data-dir.js";
-import { resetRuntime } from "../runtime/index.js";
+import { resetRuntime, unmountAll } from "../runtime/index.js";
 
 const flags: FlagSpec[] = [
   { name: "data-dir", kind: "string", help: "the data directory of the server to reset", default: defaultDataDir },
@@ -32,6 +32,8 @@ export const resetCommand = {
       throw new UsageError(`${dir} is not a Peapod data directory (no ${dataDirMarker}); refusing to remove it`);
     }
     if (existsSync(runtimeRootOf(dir))) await resetRuntime(runtimeRootOf(dir));
+    // The agent's volumes (tmpfs for secrets, memory emptyDirs, subPath binds) go before the files.
+    await unmountAll(dir);
     rmSync(dir, { recursive: true, force: true });
     process.stdout.write(`removed ${dir}\n`);
     return 0;

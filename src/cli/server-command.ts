@@ -8,6 +8,7 @@
 import { createServer, type Server } from "node:https";
 import type { TLSSocket } from "node:tls";
 import type { Socket } from "node:net";
+import { mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { systemClock } from "../base/index.js";
@@ -17,11 +18,14 @@ import {
   TokenAuthenticator, authenticateClientCertificate, bearerToken, buildAdminKubeconfig, createApiServer, ensureNodeToken,
   ensurePki, servingTlsOptions, writeKubeconfigAtomically,
 } from "../apiserver/index.js";
+import { NodeAgent } from "../agent/index.js";
 import { ApiClient } from "../client/index.js";
+import { LocalRuntime } from "../runtime/index.js";
 import { NodeLifecycleController } from "../controllers/index.js";
 import { Scheduler } from "../scheduler/index.js";
 import { parseFlags, usage, UsageError, type FlagSpec } from "./flags.js";
-import { defaultDataDir, prepareDataDir } from "./data-dir.js";
+import { defaultDataDir, prepareDataDir, runtimeRootOf } from "./data-dir.js";
+import { firstNodeRange } from "./pod-cidr.js";
 
 const flags: FlagSpec[] = [
   { name: "data-dir", kind: "string", help: "where all state lives", default: defaultDataDir },
@@ -29,13 +33,16 @@ const flags: FlagSpec[] = [
   { name: "bind-address", kind: "string", help: "address the API listens on", default: "127.0.0.1" },
   { name: "datastore-endpoint", kind: "string", help: "sqlite://PATH or etcd://HOST:PORT[,HOST:PORT...] (default: SQLite in the data dir)" },
   { name: "disable-agent", kind: "boolean", help: "run no node agent in this process (no local node)" },
+  { name: "node-name", kind: "string", help: "name of the local node (default: the host name)" },
+  { name: "pod-cidr", kind: "string", help: "the cluster's pod range; the local node takes its first /24", default: "10.42.0.0/16" },
+  { name: "bridge", kind: "string", help: "the local node's pod bridge (default: derived from the data dir)" },
   { name: "disable-scheduler", kind: "boolean", help: "run no scheduler in this process" },
   { name: "disable-controller-manager", kind: "boolean", help: "run no controllers (node lifecycle) in this process" },
   { name: "help", kind: "boolean", help: "show this help" },
 ];
 
 export const serverCommand = {
-  summary: "run the API server with its store, the scheduler and the node lifecycle controller",
+  summary: "run the API server with its store, the scheduler, the node lifecycle controller and a node agent",
   async run(args: string[]): Promise<number> {
     const f = parseFlags(args, flags);
     if (f.get("help")) {
@@ -111,18 +118,35 @@ export const serverCommand = {
     if (!f.get("disable-scheduler")) controllers.push(new Scheduler({ client, log }));
     if (!f.get("disable-controller-manager")) controllers.push(new NodeLifecycleController({ client, log }));
     const controllersStarted = Promise.all(controllers.map((c) => c.start()));
-    if (!f.get("disable-agent")) {
-      process.stdout.write("No node agent yet: pods stay Pending until one joins.\n");
-    }
+    let stopAgent: (() => Promise<void>) | undefined;
+    const startAgent = async (): Promise<void> => {
+      if (f.get("disable-agent")) return;
+      const podCIDR = firstNodeRange(String(f.get("pod-cidr")));
+      const nodeName = String(f.get("node-name") ?? hostname()).toLowerCase();
+      const bridge = f.get("bridge") as string | undefined;
+      const agentDir = join(dataDir, "agent");
+      mkdirSync(agentDir, { recursive: true, mode: 0o700 });
+      const runtime = await LocalRuntime.open({ root: runtimeRootOf(dataDir), network: { podCIDR, ...(bridge ? { bridge } : {}) } });
+      const agent = new NodeAgent({ client, runtime, nodeName, dataDir: agentDir, podCIDR, log });
+      // Stopped first at shutdown; its pods keep running, to be adopted at the next start.
+      stopAgent = async () => {
+        await agent.stop();
+        await runtime.close();
+      };
+      await agent.start();
+      process.stdout.write(`Node ${nodeName} is running pods (pod range ${podCIDR}).\n`);
+    };
+    const loopsStarted = Promise.all([controllersStarted, startAgent()]);
 
     let exitCode = 0;
     try {
-      await Promise.race([shutdown, controllersStarted.then(() => shutdown)]);
+      await Promise.race([shutdown, loopsStarted.then(() => shutdown)]);
     } catch (e) {
       process.stderr.write(`peapod server: the control loops could not start: ${e instanceof Error ? e.message : String(e)}\n`);
       exitCode = 1;
     }
-    await controllersStarted.catch(() => undefined);
+    await loopsStarted.catch(() => undefined);
+    await stopAgent?.();
     await Promise.all(controllers.map((c) => c.stop()));
     client.close();
     server.close();

@@ -2,7 +2,7 @@
  * Starts a real `peapod server` (the built CLI) on a free port with its own data dir, and
  * runs the real kubectl against it. Everything is registered with the cleanup ledger.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -34,14 +34,26 @@ export interface StartOptions {
    * objects they store and the events they watch, which the control loops would change.
    */
   readonly controllers?: boolean;
+  /**
+   * Run the embedded node agent on its own bridge and pod range (implies controllers).
+   * Its pods outlive the server, so cleanup runs `peapod reset` on the data dir.
+   */
+  readonly agent?: { readonly bridge: string; readonly podCIDR: string };
 }
 
 export async function startPeapod(cleanup: Cleanup, opts: StartOptions = {}): Promise<PeapodServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "peapod-e2e-"));
   if (!opts.dataDir) cleanup.add(`remove ${dataDir}`, () => rmSync(dataDir, { recursive: true, force: true }));
-  const args = ["server", "--data-dir", dataDir, "--port", "0", "--disable-agent",
-    ...(opts.controllers ? [] : ["--disable-scheduler", "--disable-controller-manager"]),
+  const args = ["server", "--data-dir", dataDir, "--port", "0",
+    ...(opts.agent ? ["--bridge", opts.agent.bridge, "--pod-cidr", opts.agent.podCIDR] : ["--disable-agent"]),
+    ...(opts.controllers || opts.agent ? [] : ["--disable-scheduler", "--disable-controller-manager"]),
     ...(opts.datastore ? ["--datastore-endpoint", opts.datastore] : []), ...(opts.extraArgs ?? [])];
+  if (opts.agent) {
+    cleanup.add(`peapod reset ${dataDir}`, () => {
+      const r = spawnSync(process.execPath, [peapodBin, "reset", "--data-dir", dataDir], { encoding: "utf8", timeout: 60_000 });
+      if (r.status !== 0) throw new Error(`peapod reset failed: ${r.stderr}`);
+    });
+  }
   const child = spawn(process.execPath, [peapodBin, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
