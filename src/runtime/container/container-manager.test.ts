@@ -456,11 +456,14 @@ describe("exec", () => {
     const out = sink();
     const stdin = new Readable({ read() {} });
     const session = await m.exec(id, { cmd: ["sh"], tty: true, stdin, stdout: out.stream, size: { width: 100, height: 30 } });
-    stdin.push("tty; stty size\n");
     const waitFor = async (re: RegExp): Promise<void> => {
       for (let i = 0; i < 100 && !re.test(out.text()); i++) await new Promise((r) => setTimeout(r, 50));
       assert.match(out.text(), re);
     };
+    // runc sizes the container's console just after the process starts, so a command typed
+    // ahead of the prompt may run on a 0x0 terminal; a person types after the prompt.
+    await waitFor(/\/ # /);
+    stdin.push("tty; stty size\n");
     await waitFor(/30 100/);
     assert.match(out.text(), /\/dev\/pts\/\d+/);
     session.resize({ width: 120, height: 40 });
