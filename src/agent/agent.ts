@@ -31,9 +31,10 @@ import { podUidLabel } from "./pod-sandbox-config.js";
 import { PodWorkers, type PodObject } from "./pod-worker.js";
 import { Prober } from "./probes/index.js";
 import { VolumeManager, type VolumeSources } from "./volumes/index.js";
+import { kubernetesVersion } from "../base/index.js";
 
 /** The Kubernetes version the agent reports as its kubelet version. */
-export const agentKubeletVersion = "v1.32.0-peapod";
+export const agentKubeletVersion = kubernetesVersion.gitVersion;
 
 export interface NodeAgentOptions {
   client: ApiClient;

@@ -19,9 +19,10 @@ import { podGracefulDelete } from "./registry/delete.js";
 import type { ResourceEntry } from "./resources/resource-entry.js";
 import { resourceTypes } from "./resources/resource-types.js";
 import { strategyFor } from "./resources/strategies.js";
+import { kubernetesVersion } from "../base/index.js";
 
 /** The Kubernetes release whose API Peapod implements; kubectl's dispatcher picks its binary by it. */
-export const kubernetesVersion = { major: "1", minor: "32", gitVersion: "v1.32.0-peapod" };
+export { kubernetesVersion };
 
 /** Namespaces every cluster has from the start. */
 export const systemNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];

@@ -3,3 +3,4 @@ export * from "./atomic-file.js";
 export * from "./clock.js";
 export * from "./mutex.js";
 export * from "./go-duration.js";
+export * from "./version.js";

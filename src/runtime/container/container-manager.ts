@@ -20,8 +20,6 @@ import type {
   ContainerEvent,
   ContainerEventType,
   ContainerFilter,
-  ContainerMetadata,
-  ContainerState,
   ContainerStatus,
   ExecOptions,
   ExecSession,
@@ -56,22 +54,7 @@ export interface ContainerManagerOptions {
 }
 
 /** What meta.json holds: everything status() reports, plus what teardown needs. */
-interface ContainerRecord {
-  id: string;
-  sandboxId: string;
-  metadata: ContainerMetadata;
-  image: string;
-  imageRef: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  logPath: string;
-  state: ContainerState;
-  createdAt: number;
-  startedAt: number;
-  finishedAt: number;
-  exitCode: number;
-  reason: string;
-  message: string;
+interface ContainerRecord extends Omit<ContainerStatus, "pid"> {
   /** Host pid of the container's init process once runc has created it. */
   initPid: number;
   stopSignal: string;
