@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { startInProcessServer } from "../apiserver/testing/in-process-server.js";
-import type { ContainerStatus, KubeObject, Pod, PodCondition, PodStatus } from "../api/index.js";
+import type { ContainerStatus, PodCondition, PodStatus } from "../api/index.js";
 import { ApiClient, configMapsResource, eventsResource, podsResource } from "../client/index.js";
 import { busyboxIndexHtml } from "../../test/fixtures/images/busybox.js";
 import { cleanupFor } from "../../test/harness/cleanup.js";
@@ -18,14 +18,11 @@ import { openTestRuntime, podSandboxConfig, type TestRuntime } from "../../test/
 import { waitFor } from "../../test/harness/wait-for.js";
 import { NodeAgent } from "./index.js";
 import { podUidLabel } from "./pod-sandbox-config.js";
+import { httpGet } from "../../test/harness/ports.js";
+import type { PodObject } from "../api/index.js";
 
-type PodObject = Pod & KubeObject;
 const nodeName = "agent-test-node";
 
-async function httpGet(url: string): Promise<string> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
-  return res.text();
-}
 
 const statusOf = (pod: PodObject): Partial<PodStatus> => (pod.status ?? {}) as Partial<PodStatus>;
 const conditionOf = (pod: PodObject, type: string): PodCondition | undefined => statusOf(pod).conditions?.find((c) => c.type === type);

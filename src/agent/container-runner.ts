@@ -5,7 +5,7 @@
  * stop signal). Each step reports through the pod's sync context: events, the waiting
  * reason a container shows when it could not start, and when to sync again.
  */
-import { isRestartableInitContainer, type Container, type KubeObject, type Pod, type PodStatus, type ResourceList } from "../api/index.js";
+import { isRestartableInitContainer, type Container, type Pod, type PodStatus, type ResourceList } from "../api/index.js";
 import type { Clock } from "../base/index.js";
 import type { EventType } from "../client/index.js";
 import { isRuntimeError, type PodSandboxStatus, type RuntimeService } from "../runtime/index.js";
@@ -20,8 +20,9 @@ import type { ContainerWaitingReason } from "./pod-status.js";
 import type { Prober } from "./probes/index.js";
 import { imageUser, verifyRunAsNonRoot } from "./security-context.js";
 import type { PodVolumes, VolumeManager, VolumeSources } from "./volumes/index.js";
+import type { PodObject } from "../api/index.js";
+export type { PodObject };
 
-export type PodObject = Pod & KubeObject;
 
 /** upstream minimumGracePeriodInSeconds: a container always gets this long to stop. */
 export const minimumGracePeriodSeconds = 2;

@@ -9,12 +9,12 @@
 import assert from "node:assert/strict";
 import { test, type TestContext } from "node:test";
 import { startInProcessServer } from "../apiserver/testing/in-process-server.js";
-import { formatMicroTime, formatTime, type KubeObject, type Node, type Taint, type Toleration } from "../api/index.js";
+import { formatMicroTime, formatTime, type Node, type Taint, type Toleration } from "../api/index.js";
 import { ApiClient, eventsResource, leasesResource, nodesResource, podsResource, type ResourceClient } from "../client/index.js";
 import { waitFor } from "../../test/harness/wait-for.js";
 import { NodeLifecycleController } from "./index.js";
+import type { NodeObject } from "../api/index.js";
 
-type NodeObject = Node & KubeObject;
 
 interface Cluster {
   client: ApiClient;

@@ -11,13 +11,13 @@
  * Pod NS/NAME", adds the `DisruptionTarget` condition and deletes the pod with its own
  * grace period. Once done, the pod is not evicted again until its plan is cancelled.
  */
-import { formatTime, type KubeObject, type Node, type Pod, type Taint } from "../api/index.js";
+import { formatTime, type Taint } from "../api/index.js";
 import type { Clock } from "../base/index.js";
 import { isNotFound, objectKey, podsResource, type ApiClient, type EventRecorder, type Informer } from "../client/index.js";
 import { evictionDelayMs, noExecuteTaints } from "./taint-eviction.js";
+import type { PodObject, NodeObject } from "../api/index.js";
+export type { PodObject, NodeObject };
 
-export type PodObject = Pod & KubeObject;
-export type NodeObject = Node & KubeObject;
 
 /** The pod informer's index of pods by spec.nodeName (upstream "spec.nodeName" indexer). */
 export const podNodeNameIndex = "spec.nodeName";

@@ -5,12 +5,12 @@
  * informer has not shown yet ("assumed" pods). Without those, a second pod decided right
  * after a binding would count the node's resources as still free.
  */
-import type { KubeObject, Node, Pod } from "../api/index.js";
+import type { Pod } from "../api/index.js";
 import { objectKey, type Informer } from "../client/index.js";
 import { nodeName as nodeInfoName, type NodeInfo } from "./framework.js";
+import type { PodObject, NodeObject } from "../api/index.js";
+export type { PodObject, NodeObject };
 
-export type PodObject = Pod & KubeObject;
-export type NodeObject = Node & KubeObject;
 
 /** The pod informer's index of pods holding a node's resources. */
 export const podsByNodeIndex = "spec.nodeName";

@@ -7,13 +7,13 @@
 import assert from "node:assert/strict";
 import { test, type TestContext } from "node:test";
 import { startInProcessServer } from "../apiserver/testing/in-process-server.js";
-import type { KubeObject, Node, Pod, PodCondition } from "../api/index.js";
+import type { KubeObject, Node, PodCondition } from "../api/index.js";
 import { systemClock, type Clock } from "../base/index.js";
 import { ApiClient, eventsResource, nodesResource, podsResource, type ResourceClient } from "../client/index.js";
 import { waitFor } from "../../test/harness/wait-for.js";
 import { Scheduler } from "./index.js";
+import type { PodObject } from "../api/index.js";
 
-type PodObject = Pod & KubeObject;
 
 interface Setup {
   pods: ResourceClient<PodObject>;

@@ -6,26 +6,14 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { get } from "node:http";
 import { busyboxIndexHtml } from "../fixtures/images/busybox.js";
 import { cleanupFor } from "../harness/cleanup.js";
 import { Kubectl, startPeapod } from "../harness/peapod.js";
 import { startRegistry } from "../harness/registry.js";
 import { freeTestNetwork } from "../harness/runtime.js";
 import { waitFor } from "../harness/wait-for.js";
+import { httpGet } from "../harness/ports.js";
 
-function httpGet(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = get(url, { timeout: 5000 }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (d: string) => (body += d));
-      res.on("end", () => resolve(body));
-    });
-    req.on("timeout", () => req.destroy(new Error(`GET ${url} timed out`)));
-    req.on("error", reject);
-  });
-}
 
 test("the seed's sa-frontend pod runs: kubectl create, get --watch to Running, the page on its pod IP", async (t) => {
   const cleanup = cleanupFor((fn) => t.after(fn));

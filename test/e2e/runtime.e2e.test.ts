@@ -7,8 +7,6 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { get } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ContainerEvent, LocalRuntime } from "../../src/runtime/index.js";
@@ -21,30 +19,9 @@ import {
   type TestRuntime,
 } from "../harness/runtime.js";
 import { waitFor } from "../harness/wait-for.js";
+import { freePort, httpGet } from "../harness/ports.js";
 
-function httpGet(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = get(url, { timeout: 5000 }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (d: string) => (body += d));
-      res.on("end", () => resolve(body));
-    });
-    req.on("timeout", () => req.destroy(new Error(`GET ${url} timed out`)));
-    req.on("error", reject);
-  });
-}
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function sh(runtime: LocalRuntime, id: string, script: string, timeoutSeconds = 10): Promise<{ out: string; code: number }> {
   const r = await runtime.execSync(id, ["sh", "-c", script], timeoutSeconds);

@@ -13,9 +13,9 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { accessSync, constants, mkdtempSync, openSync, closeSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { freePort } from "./ports.js";
 
 export interface EtcdMemberPorts {
   readonly client: number;
@@ -87,18 +87,6 @@ export function findEtcdBinary(): string {
   );
 }
 
-/** A port that was free a moment ago (the kernel picks it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdInstance> {
   const ports = options.ports ?? { client: await freePort(), peer: await freePort() };

@@ -7,7 +7,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import bcrypt from "bcryptjs";
@@ -15,6 +14,7 @@ import { run } from "../../src/runtime/command.js";
 import type { Cleanup } from "./cleanup.js";
 import { testImages, testImageSet, type TestImageName } from "./test-images.js";
 import { waitFor } from "./wait-for.js";
+import { freePort } from "./ports.js";
 
 export const registryBinary = "/usr/bin/docker-registry";
 
@@ -217,15 +217,3 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** A port that was free a moment ago (the kernel picks it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}

@@ -22,6 +22,7 @@ import { isRuntimeError } from "../errors.js";
 import { runtimeLayout } from "../layout.js";
 import { ImageStore } from "./image-store.js";
 import { isLoopbackRegistry, parseChallenge, registryBaseUrl } from "./registry-client.js";
+import { freePort } from "../../../test/harness/ports.js";
 
 describe("registry client units", () => {
   test("loopback registries use plain HTTP, all others HTTPS; docker.io goes to its API host", () => {
@@ -89,16 +90,6 @@ async function spawnRegistry(cleanup: Cleanup, dir: string, address: string, ext
 }
 
 
-function freePort(address: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = http.createServer();
-    server.on("error", reject);
-    server.listen(0, address, () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function listen(cleanup: Cleanup, handler: http.RequestListener): Promise<number> {
   const server = http.createServer(handler);

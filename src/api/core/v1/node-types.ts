@@ -3,7 +3,7 @@
  * (k8s.io/api/core/v1 types.go). Every field is optional because objects arrive from
  * clients before defaulting; quantities stay in their JSON form (see meta/quantity.ts).
  */
-import type { ObjectMeta } from "../../meta/object.js";
+import type { KubeObject, ObjectMeta } from "../../meta/object.js";
 import type { ResourceList } from "./pod-types.js";
 
 /** A node taint. Effects: NoSchedule, PreferNoSchedule, NoExecute. */
@@ -71,6 +71,9 @@ export interface Node {
   spec?: NodeSpec;
   status?: NodeStatus;
 }
+
+/** A Node as it comes back from the API: metadata always present. */
+export type NodeObject = Node & KubeObject;
 
 /** Operators: In, NotIn, Exists, DoesNotExist, Gt, Lt (matchFields: In, NotIn only). */
 export interface NodeSelectorRequirement {

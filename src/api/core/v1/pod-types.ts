@@ -3,7 +3,7 @@
  * (k8s.io/api/core/v1 types.go). Every field is optional because objects arrive from
  * clients before defaulting; the strict decoder has already checked the JSON types.
  */
-import type { ObjectMeta } from "../../meta/object.js";
+import type { KubeObject, ObjectMeta } from "../../meta/object.js";
 
 export type IntOrString = number | string;
 export type QuantityValue = string | number;
@@ -266,6 +266,9 @@ export interface Pod {
   spec?: PodSpec;
   status?: Record<string, unknown>;
 }
+
+/** A Pod as it comes back from the API: metadata always present. */
+export type PodObject = Pod & KubeObject;
 
 /** Every container of a spec with its JSON path segment, in upstream's visiting order. */
 export function podContainers(spec: PodSpec): { container: Container; list: "initContainers" | "containers" | "ephemeralContainers"; index: number }[] {
