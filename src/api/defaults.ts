@@ -30,6 +30,7 @@ export { defaultCronJob, defaultJob, defaultJobSpec } from "./batch/v1/job-defau
 export { generateJobSelector } from "./batch/v1/job-selector.js";
 export { defaultPullPolicy, parseImageReference } from "./core/v1/image-reference.js";
 export { podQosClass, type QOSClass } from "./core/v1/pod-qos.js";
+export { podInitialStatus, schedulingGatedMessage, type InitialPodStatus } from "./core/v1/pod-initial-status.js";
 
 type Defaulter = (obj: never) => void;
 

@@ -1,15 +1,16 @@
 /**
  * The Strategy of each served kind, assembled from the API layer's pure rules
  * (defaulting, validation, selectable fields) and the upstream spec/status split:
- * - on create, status is reset (pods start `Pending` with their QoS class, namespaces
- *   `Active`), except for nodes, whose agent reports status from the start;
+ * - on create, status is reset (pods start `Pending` with their QoS class, gated ones
+ *   also with PodScheduled=False/SchedulingGated; namespaces `Active`), except for nodes,
+ *   whose agent reports status from the start;
  * - an update of the main resource keeps the old status; a status update keeps
  *   everything else, metadata included (upstream ResetObjectMetaForStatus);
  * - kinds with a generation bump it whenever the spec changes (Deployment: also annotations).
  */
 import { isDeepStrictEqual } from "node:util";
 import {
-  applyCreateDefaults, applyDefaults, fieldsFor, podQosClass, validateCreate, validateStatusUpdate, validateUpdate,
+  applyCreateDefaults, applyDefaults, fieldsFor, podInitialStatus, validateCreate, validateStatusUpdate, validateUpdate,
   warningsFor,
   type KubeObject,
 } from "../../api/index.js";
@@ -22,7 +23,7 @@ function initialStatus(type: ResourceType, obj: KubeObject): unknown {
   if (type.group !== "") return {};
   switch (type.kind) {
     case "Pod":
-      return { phase: "Pending", qosClass: podQosClass(obj) };
+      return podInitialStatus(obj);
     case "Namespace":
       return { phase: "Active" };
     case "Service":
