@@ -4,7 +4,7 @@
  */
 const layer = (name) => `^src/${name}/`;
 const notIndex = (name) => `^src/${name}/(?!index\\.ts$).+`;
-const layers = ["base", "api", "store", "apiserver", "client", "controllers", "scheduler", "agent", "runtime", "cli"];
+const layers = ["base", "api", "store", "apiserver", "client", "controllers", "scheduler", "agent", "runtime", "httpstream", "cli"];
 
 module.exports = {
   forbidden: [
@@ -34,6 +34,13 @@ module.exports = {
       severity: "error",
       from: { path: "^src/(agent|controllers|scheduler)/", pathNot: "\\.test\\.ts$" },
       to: { path: "^src/(store|apiserver)/" },
+    },
+    {
+      name: "httpstream-is-a-protocol-library",
+      comment: "httpstream speaks the streaming protocols (SPDY/3.1, WebSocket channels) and knows no Kubernetes objects",
+      severity: "error",
+      from: { path: layer("httpstream") },
+      to: { path: "^src/(api|store|apiserver|client|controllers|scheduler|agent|runtime|cli)/" },
     },
     {
       name: "apiserver-below-cli",
