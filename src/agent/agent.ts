@@ -10,19 +10,11 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ConfigMap, KubeObject, Secret } from "../api/index.js";
 import { systemClock, type Clock } from "../base/index.js";
-import {
-  configMapsResource,
-  EventRecorder,
-  Informer,
-  isNotFound,
-  podsResource,
-  secretsResource,
-  type ApiClient,
-} from "../client/index.js";
+import { EventRecorder, Informer, podsResource, type ApiClient } from "../client/index.js";
 import type { ImageService, RuntimeService } from "../runtime/index.js";
-import { CrashLoopBackOff } from "./crash-loop-backoff.js";
+import { ConfigSourceWatch } from "./config-source-watch.js";
+import { CrashLoopBackOff, type CrashLoopBackOffOptions } from "./crash-loop-backoff.js";
 import { ImagePuller } from "./image-puller.js";
 import { NodeHeartbeat } from "./node-heartbeat.js";
 import { readNodeHostFacts } from "./node-host-facts.js";
@@ -30,7 +22,7 @@ import { buildNodeStatus } from "./node-status.js";
 import { podUidLabel } from "./pod-sandbox-config.js";
 import { PodWorkers, type PodObject } from "./pod-worker.js";
 import { Prober } from "./probes/index.js";
-import { VolumeManager, type VolumeSources } from "./volumes/index.js";
+import { VolumeManager } from "./volumes/index.js";
 import { kubernetesVersion } from "../base/index.js";
 
 /** The Kubernetes version the agent reports as its kubelet version. */
@@ -48,6 +40,8 @@ export interface NodeAgentOptions {
   clusterDns?: string[];
   clusterDomain?: string;
   log?: (message: string) => void;
+  /** The CrashLoopBackOff delays (default 10 s doubling to 5 min); tests shorten them. */
+  crashLoopBackOff?: Pick<CrashLoopBackOffOptions, "initialMs" | "maxMs">;
 }
 
 export class NodeAgent {
@@ -59,6 +53,7 @@ export class NodeAgent {
   #recorder: EventRecorder | undefined;
   #prober: Prober | undefined;
   #workers: PodWorkers | undefined;
+  #configSources: ConfigSourceWatch | undefined;
   #unsubscribe: (() => void) | undefined;
   /** Which pod each sandbox belongs to, for runtime container events. */
   readonly #sandboxPods = new Map<string, string>();
@@ -110,7 +105,8 @@ export class NodeAgent {
       },
     }));
 
-    const sources = this.#sources();
+    // configMaps and secrets for volumes and env; a change of one a volume uses wakes its pods.
+    const sources = (this.#configSources = new ConfigSourceWatch({ client, onChange: (uid) => workersRef.current?.wake(uid), clock: this.#clock, log: this.#log }));
     const allocatable = buildNodeStatus(facts, this.#clock.now()).allocatable ?? {};
     const workers = (this.#workers = workersRef.current = new PodWorkers({
       pods: client.resource<PodObject>(podsResource),
@@ -120,7 +116,7 @@ export class NodeAgent {
       sources,
       recorder,
       prober,
-      crashLoop: new CrashLoopBackOff({ clock: this.#clock }),
+      crashLoop: new CrashLoopBackOff({ ...this.#o.crashLoopBackOff, clock: this.#clock }),
       clock: this.#clock,
       sandboxOptions: {
         logRoot: this.logsDir,
@@ -139,9 +135,16 @@ export class NodeAgent {
       clock: this.#clock,
       log: this.#log,
     }));
-    informer.on("add", (pod) => workers.update(pod));
-    informer.on("update", (_old, pod) => workers.update(pod));
+    informer.on("add", (pod) => {
+      sources.registerPod(pod);
+      workers.update(pod);
+    });
+    informer.on("update", (_old, pod) => {
+      sources.registerPod(pod);
+      workers.update(pod);
+    });
     informer.on("delete", (pod) => {
+      sources.unregisterPod(pod.metadata.uid);
       workers.remove(pod);
       for (const [sandbox, uid] of this.#sandboxPods) if (uid === pod.metadata.uid) this.#sandboxPods.delete(sandbox);
     });
@@ -155,6 +158,7 @@ export class NodeAgent {
     this.#unsubscribe?.();
     await this.#informer?.stop();
     await this.#workers?.stop();
+    await this.#configSources?.stop();
     await this.#prober?.stop();
     await this.#heartbeat?.stop();
     await this.#recorder?.flush();
@@ -201,22 +205,6 @@ export class NodeAgent {
         this.#log(`cannot remove orphaned volumes of pod ${uid}: ${String(e)}`);
       }
     }
-  }
-
-  #sources(): VolumeSources {
-    const { client } = this.#o;
-    const get = async <T>(plural: typeof configMapsResource, namespace: string, name: string): Promise<T | undefined> => {
-      try {
-        return (await client.resource<KubeObject>(plural).get(namespace, name)) as T;
-      } catch (e) {
-        if (isNotFound(e)) return undefined;
-        throw e;
-      }
-    };
-    return {
-      configMap: (namespace, name) => get<ConfigMap>(configMapsResource, namespace, name),
-      secret: (namespace, name) => get<Secret>(secretsResource, namespace, name),
-    };
   }
 }
 

@@ -21,6 +21,7 @@ import type { Container, Pod } from "../api/index.js";
 import type { ContainerStatus as RuntimeContainerStatus, PodSandboxStatus } from "../runtime/index.js";
 import { CrashLoopBackOff, crashLoopBackOffMessage, type CrashLoopBackOffView } from "./crash-loop-backoff.js";
 import {
+  attemptsOf,
   containerSpecChanged,
   isRestartableInitContainer,
   latestAttempt,
@@ -325,11 +326,15 @@ class Planner {
     const previous = this.latest(name);
     const backOffKey = CrashLoopBackOff.key(this.pod, c);
     const attempt = nextAttempt(previous);
-    if (previous === undefined || previous.state !== "CONTAINER_EXITED") {
+    // As doBackOff, the back-off counts from the newest instance that exited, even when a
+    // newer one still runs (killed now for a failed probe): a container killed again soon
+    // after its restart waits out the delay instead of restarting at once.
+    const exited = attemptsOf(this.observed.containers, name).find((s) => s.state === "CONTAINER_EXITED");
+    if (exited === undefined) {
       into.push({ name, attempt, backOffKey });
       return;
     }
-    const finishedAt = new Date(previous.finishedAt);
+    const finishedAt = new Date(exited.finishedAt);
     const wait = this.backoff.inBackOffSince(backOffKey, finishedAt, this.now);
     if (wait !== undefined) {
       this.actions.backOff.push({

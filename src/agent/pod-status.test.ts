@@ -226,6 +226,11 @@ describe("computePodStatus conditions", () => {
     assert.deepEqual(conditionOf(s, "Ready"), { status: "False", reason: "PodCompleted" });
   });
 
+  it("a Succeeded pod without init containers is Initialized with reason PodCompleted too", () => {
+    const s = statusOf({ pod: { restartPolicy: "Never" }, sandbox: gone, containers: [instance("app", 0, "exited")] });
+    assert.deepEqual(conditionOf(s, "Initialized"), { status: "True", reason: "PodCompleted" });
+  });
+
   it("a Failed pod has PodFailed reasons", () => {
     const s = statusOf({ pod: { restartPolicy: "Never" }, sandbox: gone, containers: [instance("app", 0, "exited", { exitCode: 1 })] });
     assert.deepEqual(conditionOf(s, "ContainersReady"), { status: "False", reason: "PodFailed" });

@@ -325,7 +325,6 @@ function anyRegularContainerStarted(appStatuses: ContainerStatus[]): boolean {
 }
 
 function initializedCondition(initSpecs: Container[], initStatuses: ContainerStatus[], appStatuses: ContainerStatus[], phase: PodPhase): PodCondition {
-  if (initSpecs.length === 0) return condition("Initialized", "True");
   const unknown: string[] = [];
   const incomplete: string[] = [];
   for (const c of initSpecs) {
@@ -333,6 +332,7 @@ function initializedCondition(initSpecs: Container[], initStatuses: ContainerSta
     if (s === undefined) unknown.push(c.name ?? "");
     else if (isRestartableInitContainer(c) ? !s.started : !s.ready) incomplete.push(c.name ?? "");
   }
+  // Also for a pod without init containers: upstream has no shortcut for them.
   if (phase === "Succeeded" && unknown.length === 0) return condition("Initialized", "True", "PodCompleted");
   // Initialized once: restarting sidecars do not undo it (B4).
   if (anyRegularContainerStarted(appStatuses)) return condition("Initialized", "True");

@@ -10,12 +10,17 @@
  * container-runner.ts):
  *  observe  the pod's sandboxes and containers in the runtime (by the pod uid label);
  *  plan     computePodActions (pure);
+ *  volumes  a sandbox that keeps running gets its configMap, secret and downwardAPI
+ *           volumes rewritten when their sources changed (woken by ConfigSourceWatch);
  *  act      1. kill what the plan says (preStop, stop, Killing events), stop the sandbox;
  *           2. create the sandbox: volumes setUp, then runPodSandbox;
  *           3. record the crash-loop back-offs;
  *           4. start init containers, then app containers: image, env, config, create,
  *              start, postStart hook, probes;
- *  report   computePodStatus and write pods/status only when statusEqual says it changed.
+ *  collect  dead instances but the latest two attempts per container (container-gc.ts);
+ *  report   computePodStatus and write pods/status only when statusEqual says it changed:
+ *           once for what observe found (beside the act, as the kubelet's SyncPod reports
+ *           before acting) and once for what the act made.
  * A pod with a deletionTimestamp is stopped within its grace period, its terminal status
  * written, its sandbox and volumes removed, and the object deleted with grace 0 and a uid
  * precondition. A pod in a terminal phase keeps its stopped containers (for logs) until then.
@@ -35,6 +40,7 @@ import {
   type PodSyncContext,
 } from "./container-runner.js";
 import { formatPod, latestAttempt } from "./container-state.js";
+import { collectContainers } from "./container-gc.js";
 import { podSandboxConfig, podUidLabel, type SandboxConfigOptions } from "./pod-sandbox-config.js";
 import { computePodStatus, statusEqual, type ContainerWaitingReason } from "./pod-status.js";
 import { PodVolumesError, type PodVolumes } from "./volumes/index.js";
@@ -52,6 +58,11 @@ export interface PodWorkerDeps extends ContainerRunnerDeps {
 
 /** Volumes or a sandbox that could not be set up are tried again after this. */
 const setUpRetryMs = 5000;
+/**
+ * A configMap/secret volume of a running pod that could not be rewritten is tried again
+ * after this (the kubelet's syncFrequency); a change of its sources wakes the pod sooner.
+ */
+const remountRetryMs = 60_000;
 /** A sync that failed is tried again after this, doubling to the cap. */
 const retryInitialMs = 1000;
 const retryMaxMs = 30_000;
@@ -265,7 +276,16 @@ export class PodWorker {
     this.#transition(observed);
     const entered = this.#state;
     if (entered.phase === "syncing") {
-      observed = await this.#syncPod(observed);
+      // The kubelet's SyncPod reports what it found before it acts, so kubectl sees the
+      // steps (ContainerCreating, PodInitializing, an exit before its restart). The write
+      // goes beside the act, as through the kubelet's status manager, and ahead of the next.
+      const found = this.#writeStatus(observed);
+      found.catch(() => undefined);
+      try {
+        observed = await this.#syncPod(observed);
+      } finally {
+        await found;
+      }
       await this.#writeStatus(observed);
     } else if (entered.phase === "terminating") {
       observed = await this.#syncTerminatingPod(observed, entered);
@@ -324,8 +344,11 @@ export class PodWorker {
     this.#syncProbers(observed);
     const plan = computePodActions(pod, observed, this.deps.clock.now(), this.deps.crashLoop, this.#probeResults(observed));
     this.#wantSyncAt(plan.waitUntil);
+    if (observed.sandbox?.state === "SANDBOX_READY" && !plan.createSandbox && !plan.killPod) await this.#updateVolumes(pod);
     await this.#act(pod, plan, observed);
     const after = await this.#observe();
+    const removed = await collectContainers(this.deps.runtime, after.containers, this.deps.log);
+    if (removed.size > 0) after.containers = after.containers.filter((c) => !removed.has(c.id));
     this.#syncProbers(after);
     return after;
   }
@@ -444,6 +467,22 @@ export class PodWorker {
       for (const f of e.failures) this.#event(pod, undefined, "Warning", "FailedMount", f.message);
       this.#wantSyncAt(this.deps.clock.now().getTime() + setUpRetryMs);
       return undefined;
+    }
+  }
+
+  /**
+   * A running pod's configMap, secret, downwardAPI and projected volumes follow their
+   * sources (the kubelet's remount of volumes that RequiresRemount); unchanged files are
+   * not rewritten. A source that is gone and not optional keeps the old files, with a
+   * FailedMount event, as upstream. subPath mounts keep the file they were bound to.
+   */
+  async #updateVolumes(pod: PodObject): Promise<void> {
+    try {
+      await this.deps.volumes.update(pod, this.deps.sources);
+    } catch (e) {
+      if (!(e instanceof PodVolumesError)) throw e;
+      for (const f of e.failures) this.#event(pod, undefined, "Warning", "FailedMount", f.message);
+      this.#wantSyncAt(this.deps.clock.now().getTime() + remountRetryMs);
     }
   }
 
