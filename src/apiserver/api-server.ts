@@ -32,6 +32,8 @@ export interface ApiServerOptions {
   readonly schema: Schema;
   readonly clock: Clock;
   readonly authenticate: (req: IncomingMessage) => UserInfo | undefined;
+  /** The cluster CA (PEM), served unauthenticated at /cacerts for joining nodes. */
+  readonly caBundle?: string;
 }
 
 export interface ApiServer {
@@ -75,6 +77,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     authorizer: bootstrapAuthorizer,
     version: kubernetesVersion,
     isReady: () => ready,
+    ...(opts.caBundle !== undefined ? { caBundle: opts.caBundle } : {}),
   });
   return {
     handler,

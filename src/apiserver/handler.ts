@@ -3,8 +3,9 @@
  * it in process and `cli` attaches it to an HTTPS listener (style principle 10).
  *
  *   /healthz /livez /readyz /version      no credentials needed
+ *   /cacerts                               the cluster CA (PEM), no credentials: joining nodes check its hash
  *   /api /apis [/{group}[/{version}]]      discovery
- *   /openapi/v3[/{gv}]                     OpenAPI
+ *   /openapi/v2 /openapi/v3[/{gv}]         OpenAPI
  *   /api/v1/... /apis/{g}/{v}/...          resources: verbs and subresources
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -46,6 +47,8 @@ export interface ApiHandlerOptions {
   readonly version: VersionInfo;
   /** Whether the server is ready to serve (the store is open and bootstrapped). */
   readonly isReady: () => boolean;
+  /** The cluster CA bundle (PEM) served at /cacerts, as k3s does; absent: no such path. */
+  readonly caBundle?: string;
 }
 
 export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -81,11 +84,20 @@ export function createApiHandler(opts: ApiHandlerOptions): ApiHandler {
       writeJson(res, 200, versionBody);
       return;
     }
+    if (path === "/cacerts" && opts.caBundle !== undefined) {
+      res.writeHead(200, { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff" });
+      res.end(opts.caBundle);
+      return;
+    }
     const user = opts.authenticate(req);
     if (!user) throw new UnauthorizedError();
     const doc = discoveryDocument(discovery, path, req.headers.accept);
     if (doc) {
       sendDiscovery(req, res, doc);
+      return;
+    }
+    if (path === "/openapi/v2") {
+      opts.openapi.serveV2(req, res);
       return;
     }
     if (path === "/openapi/v3" || path.startsWith("/openapi/v3/")) {

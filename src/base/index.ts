@@ -4,3 +4,4 @@ export * from "./clock.js";
 export * from "./mutex.js";
 export * from "./go-duration.js";
 export * from "./version.js";
+export * from "./ipv4-cidr.js";

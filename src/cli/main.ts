@@ -1,11 +1,13 @@
 /** `peapod <command>`: the composition root, the only place that picks backends. */
 import { serverCommand } from "./server-command.js";
+import { agentCommand } from "./agent-command.js";
 import { resetCommand } from "./reset-command.js";
 import { imageCommand } from "./image-command.js";
 import { UsageError } from "./flags.js";
 
 const commands: Record<string, { run(args: string[]): Promise<number>; summary: string }> = {
   server: serverCommand,
+  agent: agentCommand,
   image: imageCommand,
   reset: resetCommand,
 };

@@ -1,5 +1,5 @@
 /**
- * `peapod reset --data-dir DIR`: removes everything a server with that data dir created:
+ * `peapod reset --data-dir DIR`: removes everything a server (or an agent) with that data dir created:
  * its containers and pod sandboxes (processes, mounts, network namespaces, veths, the
  * bridge and nftables table), then its files. A marker written by the server keeps reset
  * from removing a directory Peapod did not make.
@@ -11,12 +11,12 @@ import { dataDirMarker, defaultDataDir, runtimeRootOf } from "./data-dir.js";
 import { resetRuntime, unmountAll } from "../runtime/index.js";
 
 const flags: FlagSpec[] = [
-  { name: "data-dir", kind: "string", help: "the data directory of the server to reset", default: defaultDataDir },
+  { name: "data-dir", kind: "string", help: "the data directory of the server or agent to reset", default: defaultDataDir },
   { name: "help", kind: "boolean", help: "show this help" },
 ];
 
 export const resetCommand = {
-  summary: "remove everything a server with this data dir created",
+  summary: "remove everything a server or agent with this data dir created",
   async run(args: string[]): Promise<number> {
     const f = parseFlags(args, flags);
     if (f.get("help")) {

@@ -8,24 +8,24 @@
 import { createServer, type Server } from "node:https";
 import type { TLSSocket } from "node:tls";
 import type { Socket } from "node:net";
-import { mkdirSync } from "node:fs";
 import { hostname } from "node:os";
-import { join, resolve } from "node:path";
-import { systemClock } from "../base/index.js";
+import { dirname, join, resolve } from "node:path";
+import { systemClock, writeFileAtomically } from "../base/index.js";
 import { loadSchema } from "../api/index.js";
 import { openStore } from "../store/index.js";
 import {
   TokenAuthenticator, authenticateClientCertificate, bearerToken, buildAdminKubeconfig, createApiServer, ensureNodeToken,
-  ensurePki, servingTlsOptions, writeKubeconfigAtomically,
+  ensurePki, servingTlsOptions, tokenFilePath, writeKubeconfigAtomically,
 } from "../apiserver/index.js";
-import { NodeAgent } from "../agent/index.js";
 import { ApiClient } from "../client/index.js";
-import { LocalRuntime } from "../runtime/index.js";
-import { NodeLifecycleController } from "../controllers/index.js";
+import { NodeIpamController, NodeLifecycleController } from "../controllers/index.js";
 import { Scheduler } from "../scheduler/index.js";
 import { parseFlags, usage, UsageError, type FlagSpec } from "./flags.js";
-import { defaultDataDir, prepareDataDir, runtimeRootOf } from "./data-dir.js";
-import { firstNodeRange } from "./pod-cidr.js";
+import { defaultDataDir, prepareDataDir } from "./data-dir.js";
+import { formatJoinToken } from "./join-token.js";
+import { startNodeAgent, type RunningNodeAgent } from "./node-agent-runner.js";
+import { onShutdownSignal } from "./shutdown-signal.js";
+import { firstNodeRange, validClusterCIDR } from "./pod-cidr.js";
 
 const flags: FlagSpec[] = [
   { name: "data-dir", kind: "string", help: "where all state lives", default: defaultDataDir },
@@ -34,10 +34,10 @@ const flags: FlagSpec[] = [
   { name: "datastore-endpoint", kind: "string", help: "sqlite://PATH or etcd://HOST:PORT[,HOST:PORT...] (default: SQLite in the data dir)" },
   { name: "disable-agent", kind: "boolean", help: "run no node agent in this process (no local node)" },
   { name: "node-name", kind: "string", help: "name of the local node (default: the host name)" },
-  { name: "pod-cidr", kind: "string", help: "the cluster's pod range; the local node takes its first /24", default: "10.42.0.0/16" },
+  { name: "pod-cidr", kind: "string", help: "the cluster's pod range; each node gets a /24 of it", default: "10.42.0.0/16" },
   { name: "bridge", kind: "string", help: "the local node's pod bridge (default: derived from the data dir)" },
   { name: "disable-scheduler", kind: "boolean", help: "run no scheduler in this process" },
-  { name: "disable-controller-manager", kind: "boolean", help: "run no controllers (node lifecycle) in this process" },
+  { name: "disable-controller-manager", kind: "boolean", help: "run no controllers (node lifecycle, node IPAM) in this process" },
   { name: "help", kind: "boolean", help: "show this help" },
 ];
 
@@ -54,18 +54,23 @@ export const serverCommand = {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not ${String(f.get("port"))}`);
     const bindAddress = String(f.get("bind-address"));
     const endpoint = (f.get("datastore-endpoint") as string | undefined) ?? `sqlite://${join(dataDir, "state.db")}`;
+    const clusterCIDR = validClusterCIDR(String(f.get("pod-cidr")));
 
     const started = performance.now();
     prepareDataDir(dataDir);
     const pki = await ensurePki(dataDir, { hosts: [bindAddress, hostname()] });
     const nodeToken = await ensureNodeToken(dataDir);
     const tokens = await TokenAuthenticator.fromFile(nodeToken.tokenFile);
+    // What `peapod agent --token-file` reads: the secret with the hash of the CA that proves this server.
+    const joinTokenFile = join(dirname(tokenFilePath(dataDir)), "node-token");
+    await writeFileAtomically(joinTokenFile, `${formatJoinToken(pki.ca.certPem, nodeToken.token)}\n`, 0o600);
     const store = await openStore(endpoint);
     const schema = await loadSchema();
     const api = await createApiServer({
       store,
       schema,
       clock: systemClock,
+      caBundle: pki.ca.certPem,
       // A client certificate (admin, kubectl) or a bearer token (node agents joining with the node token).
       authenticate: (req) => {
         const byCertificate = authenticateClientCertificate(req.socket as TLSSocket);
@@ -96,16 +101,10 @@ export const serverCommand = {
     process.stdout.write(`Peapod API server listening on ${url} (ready in ${ms} ms, store ${endpoint.split("://")[0]})\n`);
     process.stdout.write(`Admin kubeconfig: ${kubeconfigPath}\n`);
     process.stdout.write(`  export KUBECONFIG=${kubeconfigPath}\n`);
+    process.stdout.write(`To add a node: peapod agent --server ${url} --token-file ${joinTokenFile}\n`);
     // Signals are caught from here on: a SIGTERM during the start of the loops below
     // still shuts down cleanly.
-    const shutdown = new Promise<void>((resolveSignal) => {
-      const onSignal = (sig: NodeJS.Signals): void => {
-        process.stdout.write(`received ${sig}, shutting down\n`);
-        resolveSignal();
-      };
-      process.once("SIGTERM", onSignal);
-      process.once("SIGINT", onSignal);
-    });
+    const { shutdown, signal: stopping } = onShutdownSignal((sig) => `received ${sig}, shutting down`);
     // The control loops reach the API as any client does, over HTTPS with the admin
     // certificate: nothing in them knows they share a process with the server.
     const client = new ApiClient({
@@ -115,26 +114,24 @@ export const serverCommand = {
     }, { userAgent: "peapod-controllers" });
     const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
     const controllers: Array<{ start(): Promise<void>; stop(): Promise<void> }> = [];
+    const controllerManager = !f.get("disable-controller-manager");
+    // The IPAM controller first: the local agent waits for its range, the others wait for nothing.
+    if (controllerManager) controllers.push(new NodeIpamController({ client, clusterCIDR, log }), new NodeLifecycleController({ client, log }));
     if (!f.get("disable-scheduler")) controllers.push(new Scheduler({ client, log }));
-    if (!f.get("disable-controller-manager")) controllers.push(new NodeLifecycleController({ client, log }));
     const controllersStarted = Promise.all(controllers.map((c) => c.start()));
-    let stopAgent: (() => Promise<void>) | undefined;
+    let agent: RunningNodeAgent | undefined;
     const startAgent = async (): Promise<void> => {
       if (f.get("disable-agent")) return;
-      const podCIDR = firstNodeRange(String(f.get("pod-cidr")));
       const nodeName = String(f.get("node-name") ?? hostname()).toLowerCase();
       const bridge = f.get("bridge") as string | undefined;
-      const agentDir = join(dataDir, "agent");
-      mkdirSync(agentDir, { recursive: true, mode: 0o700 });
-      const runtime = await LocalRuntime.open({ root: runtimeRootOf(dataDir), network: { podCIDR, ...(bridge ? { bridge } : {}) } });
-      const agent = new NodeAgent({ client, runtime, nodeName, dataDir: agentDir, podCIDR, log });
-      // Stopped first at shutdown; its pods keep running, to be adopted at the next start.
-      stopAgent = async () => {
-        await agent.stop();
-        await runtime.close();
-      };
-      await agent.start();
-      process.stdout.write(`Node ${nodeName} is running pods (pod range ${podCIDR}).\n`);
+      // With the node IPAM controller running, the local node takes the range it assigns, as
+      // joined nodes do, so the two never collide; without it, the range it would assign first.
+      agent = await startNodeAgent({
+        client, nodeName, dataDir, log, signal: stopping,
+        ...(controllerManager ? {} : { podCIDR: firstNodeRange(clusterCIDR) }),
+        ...(bridge ? { bridge } : {}),
+      });
+      process.stdout.write(`Node ${nodeName} is running pods (pod range ${agent.podCIDR}).\n`);
     };
     const loopsStarted = Promise.all([controllersStarted, startAgent()]);
 
@@ -146,7 +143,8 @@ export const serverCommand = {
       exitCode = 1;
     }
     await loopsStarted.catch(() => undefined);
-    await stopAgent?.();
+    // Stopped first; its pods keep running, to be adopted at the next start.
+    await agent?.stop();
     await Promise.all(controllers.map((c) => c.stop()));
     client.close();
     server.close();

@@ -48,12 +48,27 @@ export async function startPeapod(cleanup: Cleanup, opts: StartOptions = {}): Pr
     ...(opts.agent ? ["--bridge", opts.agent.bridge, "--pod-cidr", opts.agent.podCIDR] : ["--disable-agent"]),
     ...(opts.controllers || opts.agent ? [] : ["--disable-scheduler", "--disable-controller-manager"]),
     ...(opts.datastore ? ["--datastore-endpoint", opts.datastore] : []), ...(opts.extraArgs ?? [])];
-  if (opts.agent) {
-    cleanup.add(`peapod reset ${dataDir}`, () => {
-      const r = spawnSync(process.execPath, [peapodBin, "reset", "--data-dir", dataDir], { encoding: "utf8", timeout: 60_000 });
-      if (r.status !== 0) throw new Error(`peapod reset failed: ${r.stderr}`);
-    });
-  }
+  if (opts.agent) addReset(cleanup, dataDir);
+  const { child, output, stop } = spawnPeapod(cleanup, args);
+  const url = await waitFor(() => {
+    if (child.exitCode !== null) throw new Error(`peapod exited with ${child.exitCode}: ${output()}`);
+    return /listening on (https:\/\/\S+)/.exec(output())?.[1];
+  }, { what: "peapod to listen", timeoutMs: 30_000 });
+  return { dataDir, kubeconfig: join(dataDir, "kubeconfig.yaml"), url, process: child, output, stop };
+}
+
+/** Pods outlive the process that ran them: `peapod reset` on its data dir, after it stopped. */
+function addReset(cleanup: Cleanup, dataDir: string): void {
+  cleanup.add(`peapod reset ${dataDir}`, () => {
+    const r = spawnSync(process.execPath, [peapodBin, "reset", "--data-dir", dataDir], { encoding: "utf8", timeout: 60_000 });
+    if (r.status !== 0) throw new Error(`peapod reset failed: ${r.stderr}`);
+  });
+}
+
+/** Runs the built CLI with its output collected; the ledger stops it by PID (SIGKILL after 10 s). */
+function spawnPeapod(cleanup: Cleanup, args: readonly string[]): {
+  child: ChildProcess; output: () => string; exited: Promise<number | null>; stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+} {
   const child = spawn(process.execPath, [peapodBin, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
@@ -63,16 +78,12 @@ export async function startPeapod(cleanup: Cleanup, opts: StartOptions = {}): Pr
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     return exited;
   };
-  cleanup.add(`stop peapod pid ${child.pid}`, async () => {
+  cleanup.add(`stop peapod ${args[0] ?? ""} pid ${child.pid}`, async () => {
     const t = setTimeout(() => child.kill("SIGKILL"), 10_000);
     await stop();
     clearTimeout(t);
   });
-  const url = await waitFor(() => {
-    if (child.exitCode !== null) throw new Error(`peapod exited with ${child.exitCode}: ${out}`);
-    return /listening on (https:\/\/\S+)/.exec(out)?.[1];
-  }, { what: "peapod to listen", timeoutMs: 30_000 });
-  return { dataDir, kubeconfig: join(dataDir, "kubeconfig.yaml"), url, process: child, output: () => out, stop };
+  return { child, output: () => out, exited, stop };
 }
 
 export interface KubectlResult {
@@ -137,4 +148,38 @@ export class Kubectl {
 
 export function readKubeconfig(server: PeapodServer): string {
   return readFileSync(server.kubeconfig, "utf8");
+}
+
+export interface PeapodAgent {
+  readonly dataDir: string;
+  readonly process: ChildProcess;
+  output(): string;
+  /** Resolves with the exit code once the process ended. */
+  exited(): Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export interface AgentOptions {
+  readonly server: string;
+  /** `--token-file`, or `--token` when `token` is given. */
+  readonly tokenFile?: string;
+  readonly token?: string;
+  readonly nodeName: string;
+  readonly bridge: string;
+  readonly extraArgs?: readonly string[];
+}
+
+/**
+ * Starts a real `peapod agent` with its own data dir. It does not wait: `output()` shows
+ * the join line or the error. Its pods outlive it, so cleanup stops it by PID and then
+ * runs `peapod reset` on its data dir.
+ */
+export function startPeapodAgent(cleanup: Cleanup, opts: AgentOptions): PeapodAgent {
+  const dataDir = mkdtempSync(join(tmpdir(), "peapod-e2e-agent-"));
+  cleanup.add(`remove ${dataDir}`, () => rmSync(dataDir, { recursive: true, force: true }));
+  addReset(cleanup, dataDir);
+  const args = ["agent", "--server", opts.server, "--node-name", opts.nodeName, "--data-dir", dataDir, "--bridge", opts.bridge,
+    ...(opts.token !== undefined ? ["--token", opts.token] : ["--token-file", opts.tokenFile ?? ""]), ...(opts.extraArgs ?? [])];
+  const { child, output, exited, stop } = spawnPeapod(cleanup, args);
+  return { dataDir, process: child, output, exited: () => exited, stop };
 }

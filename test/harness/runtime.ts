@@ -21,18 +21,20 @@ export interface TestNetwork {
 }
 
 /**
- * A /24 in 10.250.0.0/16 that no interface on this host uses, with a bridge name and a
+ * A /24 (or /23) in 10.250.0.0/16 that no interface on this host uses, with a bridge name and a
  * table name nobody else has. Random, so concurrent test processes do not pick the same.
  */
-export function freeTestNetwork(): TestNetwork {
+export function freeTestNetwork(options: { prefixLength?: 23 | 24 } = {}): TestNetwork {
+  // A /23 (a cluster range for two nodes' /24s) starts at an even third octet, both halves free.
+  const width = options.prefixLength === 23 ? 2 : 1;
   const used = execFileSync("ip", ["-o", "-4", "addr", "show"]).toString();
   for (let attempt = 0; attempt < 50; attempt++) {
-    const third = 1 + Math.floor(Math.random() * 254);
-    if (used.includes(` 10.250.${third}.`)) continue;
+    const third = width * Math.floor((1 + Math.random() * (254 - width)) / width);
+    if (third === 0 || Array.from({ length: width }, (_, k) => third + k).some((o) => used.includes(` 10.250.${o}.`))) continue;
     const id = randomBytes(3).toString("hex");
-    return { bridge: `ppt-${id}`, podCIDR: `10.250.${third}.0/24`, nftTable: `peapod_test_${id}` };
+    return { bridge: `ppt-${id}`, podCIDR: `10.250.${third}.0/${width === 2 ? 23 : 24}`, nftTable: `peapod_test_${id}` };
   }
-  throw new Error("no free /24 in 10.250.0.0/16");
+  throw new Error("no free range in 10.250.0.0/16");
 }
 
 export interface TestRuntime {

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { renderHostPortTable, sandboxChain } from "./host-ports.js";
-import { canonicalCidr, gatewayOf, parseIpv4Cidr } from "./pod-network.js";
+import { canonicalCidr, gatewayOf, parsePodCidr } from "./pod-network.js";
 
 const id = "ab".repeat(32);
 const config = { table: "peapod_t", bridge: "ppt-1", podCIDR: "10.250.7.9/24" };
@@ -33,5 +33,5 @@ test("pod CIDRs are parsed strictly and the gateway is the first address", () =>
   assert.equal(canonicalCidr("10.42.0.77/24"), "10.42.0.0/24");
   assert.equal(gatewayOf("10.42.0.0/24"), "10.42.0.1");
   assert.equal(gatewayOf("10.42.16.0/20"), "10.42.16.1");
-  for (const bad of ["10.42.0.0", "10.42.0.256/24", "10.42.0.0/31", "fd00::/64"]) assert.throws(() => parseIpv4Cidr(bad), /pod CIDR/);
+  for (const bad of ["10.42.0.0", "10.42.0.256/24", "10.42.0.0/31", "fd00::/64"]) assert.throws(() => parsePodCidr(bad), /pod CIDR/);
 });

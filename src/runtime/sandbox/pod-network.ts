@@ -9,7 +9,7 @@
  * host already forwards IPv4 (net.ipv4.ip_forward=1); Peapod never turns that on.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { writeFileAtomically } from "../../base/index.js";
+import { formatIpv4, formatIpv4Cidr, parseIpv4Cidr, writeFileAtomically, type Ipv4Cidr } from "../../base/index.js";
 import { run } from "../command.js";
 import { RuntimeError } from "../errors.js";
 import { execPlugin, cniVersion, type CniNetworkConfig, type CniResult } from "./cni.js";
@@ -35,37 +35,28 @@ export interface NetworkState extends PodNetworkConfig {
 export const networkName = "peapod";
 export const podInterface = "eth0";
 
-export interface Ipv4Cidr {
-  /** The network address as an unsigned 32-bit number. */
-  network: number;
-  prefixLength: number;
-}
-
-export function parseIpv4Cidr(cidr: string): Ipv4Cidr {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
-  const octets = m ? m.slice(1, 5).map(Number) : [];
-  const prefixLength = m ? Number(m[5]) : -1;
-  if (!m || octets.some((o) => o > 255) || prefixLength < 8 || prefixLength > 30) {
+/** A pod range the runtime can serve: IPv4 from /8 (host-local's limit) to /30 (room for pods). */
+export function parsePodCidr(cidr: string): Ipv4Cidr {
+  let c: Ipv4Cidr | undefined;
+  try {
+    c = parseIpv4Cidr(cidr);
+  } catch {
+    c = undefined;
+  }
+  if (!c || c.prefixLength < 8 || c.prefixLength > 30) {
     throw new RuntimeError("InvalidArgument", `pod CIDR ${JSON.stringify(cidr)} is not an IPv4 range from /8 to /30`);
   }
-  const address = octets.reduce((a, o) => a * 256 + o, 0);
-  const size = 2 ** (32 - prefixLength);
-  return { network: address - (address % size), prefixLength };
-}
-
-export function formatIpv4(n: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
+  return c;
 }
 
 /** The canonical form of a CIDR (host bits cleared), as nft and ip print it. */
 export function canonicalCidr(cidr: string): string {
-  const c = parseIpv4Cidr(cidr);
-  return `${formatIpv4(c.network)}/${c.prefixLength}`;
+  return formatIpv4Cidr(parsePodCidr(cidr));
 }
 
 /** The first address of the range: the pods' gateway, carried by our bridge. */
 export function gatewayOf(cidr: string): string {
-  return formatIpv4(parseIpv4Cidr(cidr).network + 1);
+  return formatIpv4(parsePodCidr(cidr).network + 1);
 }
 
 export function validateNetworkConfig(c: PodNetworkConfig): void {
@@ -75,7 +66,7 @@ export function validateNetworkConfig(c: PodNetworkConfig): void {
   if (!/^[A-Za-z0-9_]{1,64}$/.test(c.nftTable)) {
     throw new RuntimeError("InvalidArgument", `nftables table name ${JSON.stringify(c.nftTable)} must be letters, digits and '_'`);
   }
-  parseIpv4Cidr(c.podCIDR);
+  parsePodCidr(c.podCIDR);
 }
 
 export function readNetworkState(path: string): NetworkState | undefined {
@@ -159,7 +150,7 @@ export class PodNetwork {
 
   private async configureBridge(): Promise<void> {
     const { bridge, podCIDR } = this.state;
-    const address = `${gatewayOf(podCIDR)}/${parseIpv4Cidr(podCIDR).prefixLength}`;
+    const address = `${gatewayOf(podCIDR)}/${parsePodCidr(podCIDR).prefixLength}`;
     const { stdout } = await run("ip", ["-4", "-o", "addr", "show", "dev", bridge]);
     if (!stdout.includes(` ${address} `)) {
       try {

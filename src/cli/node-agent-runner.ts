@@ -1,0 +1,51 @@
+/**
+ * Starting a node agent on this host, the same for `peapod server` (embedded) and
+ * `peapod agent` (alone): the pod range (given, or awaited from the node IPAM controller),
+ * then the runtime on it, then the agent. The runtime opens only once the range is known,
+ * because its bridge network is built from it.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { NodeAgent, awaitNodePodCIDR } from "../agent/index.js";
+import type { ApiClient } from "../client/index.js";
+import { LocalRuntime } from "../runtime/index.js";
+import { runtimeRootOf } from "./data-dir.js";
+
+export interface NodeAgentRunOptions {
+  readonly client: ApiClient;
+  readonly nodeName: string;
+  /** The data dir: the runtime under DATA/runtime, the agent's pods and logs under DATA/agent. */
+  readonly dataDir: string;
+  /** The node's pod range; absent: the one the node IPAM controller assigns. */
+  readonly podCIDR?: string;
+  readonly bridge?: string;
+  /** Aborted at shutdown: ends a wait for the pod range. */
+  readonly signal?: AbortSignal;
+  readonly log: (message: string) => void;
+}
+
+export interface RunningNodeAgent {
+  readonly podCIDR: string;
+  /** Stops the agent and closes the runtime; the pods keep running, to be adopted at the next start. */
+  stop(): Promise<void>;
+}
+
+export async function startNodeAgent(o: NodeAgentRunOptions): Promise<RunningNodeAgent> {
+  const { client, nodeName, log } = o;
+  const podCIDR = o.podCIDR ?? (await awaitNodePodCIDR({ client, nodeName, log, ...(o.signal ? { signal: o.signal } : {}) }));
+  const agentDir = join(o.dataDir, "agent");
+  mkdirSync(agentDir, { recursive: true, mode: 0o700 });
+  const runtime = await LocalRuntime.open({ root: runtimeRootOf(o.dataDir), network: { podCIDR, ...(o.bridge ? { bridge: o.bridge } : {}) } });
+  const agent = new NodeAgent({ client, runtime, nodeName, dataDir: agentDir, podCIDR, log });
+  const stop = async (): Promise<void> => {
+    await agent.stop();
+    await runtime.close();
+  };
+  try {
+    await agent.start();
+  } catch (e) {
+    await stop().catch(() => undefined);
+    throw e;
+  }
+  return { podCIDR, stop };
+}
