@@ -95,3 +95,30 @@ describe("protobuf wire reader", () => {
     assert.throws(() => readPackedVarints(Uint8Array.from([0x01, 0x80])), decodeError("unexpected EOF"));
   });
 });
+
+describe("protobuf wire writer", () => {
+  it("writes nested messages of any size with correct lengths, and raw bytes in order", () => {
+    const long = "x".repeat(200);
+    const bytes = new WireWriter()
+      .bytes(1, (a) => a.bytes(2, (b) => b.bytes(3, long).int(4, 300)).raw(Array(70).fill(7)).bytes(5, "é"))
+      .int(6, 2n ** 63n)
+      .finish();
+    const outer = new WireReader(bytes);
+    assert.deepEqual(outer.readTag(), { fieldNumber: 1, wireType: WireType.LengthDelimited });
+    const a = new WireReader(outer.readLengthDelimited());
+    assert.deepEqual(a.readTag(), { fieldNumber: 2, wireType: WireType.LengthDelimited });
+    const b = new WireReader(a.readLengthDelimited());
+    assert.equal(b.readTag().fieldNumber, 3);
+    assert.equal(new TextDecoder().decode(b.readLengthDelimited()), long);
+    assert.equal(b.readTag().fieldNumber, 4);
+    assert.equal(b.readVarint(), 300n);
+    assert.ok(b.done);
+    for (let i = 0; i < 70; i++) assert.equal(a.readVarint(), 7n);
+    assert.equal(a.readTag().fieldNumber, 5);
+    assert.equal(new TextDecoder().decode(a.readLengthDelimited()), "é");
+    assert.ok(a.done);
+    assert.equal(outer.readTag().fieldNumber, 6);
+    assert.equal(outer.readVarint(), 2n ** 63n);
+    assert.ok(outer.done);
+  });
+});
