@@ -49,7 +49,11 @@ export class SchedulerCache {
   nodeInfos(): NodeInfo[] {
     const infos = this.nodes.list().map((node): NodeInfo => ({ node, pods: this.pods.byIndex(podsByNodeIndex, node.metadata.name ?? "") }));
     const byName = new Map(infos.map((info) => [nodeInfoName(info), info]));
-    for (const pod of this.assumed.values()) byName.get(pod.spec!.nodeName!)?.pods.push(pod);
+    for (const [key, pod] of this.assumed) {
+      // Once the informer shows the binding, the pod is in its node's index already.
+      if (this.pods.get(key)?.spec?.nodeName) continue;
+      byName.get(pod.spec!.nodeName!)?.pods.push(pod);
+    }
     return infos;
   }
 }

@@ -165,6 +165,34 @@ test("two pods that together exceed the node's cpu: the second stays Pending wit
   await waitForEvent(s, "second", "Scheduled");
 });
 
+test("a burst fills the node's pod slots exactly: bindings run beside the decisions and no pod is counted twice", async (t) => {
+  const s = await setup(t);
+  const slots = 12;
+  await createNode(s, node("node-1", { cpu: "4", memory: "8Gi", pods: String(slots) }));
+  // A pod bound and deleted first, so the informer's view and the assumed pods both change
+  // under the burst that follows (the order in which they catch up varies from run to run).
+  await s.start();
+  await s.pods.create("default", pod("warm"));
+  await waitForBound(s, "warm");
+  await s.pods.delete("default", "warm", { gracePeriodSeconds: 0 });
+  await waitFor(async () => (await s.pods.list("default")).items.length === 0 || undefined, { what: "warm gone" });
+
+  await Promise.all(Array.from({ length: slots + 1 }, (_, i) => s.pods.create("default", pod(`p${i}`))));
+  const bound = await waitFor(async () => {
+    const items = (await s.pods.list("default")).items.filter((p) => p.spec?.nodeName);
+    return items.length === slots ? items : undefined;
+  }, { what: `${slots} pods bound`, timeoutMs: 15_000 });
+  const left = (await s.pods.list("default")).items.find((p) => !p.spec?.nodeName);
+  assert.ok(left, "one pod is left over");
+  await waitForUnschedulable(s, left.metadata.name!, "0/1 nodes are available: 1 Too many pods. " +
+    "preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.");
+  assert.equal(bound.length, slots);
+
+  // Any one bound pod going makes room for the one left over.
+  await s.pods.delete("default", bound[0]!.metadata.name!, { gracePeriodSeconds: 0 });
+  await waitForBound(s, left.metadata.name!);
+});
+
 test("a pod for another scheduler, or with scheduling gates, is left alone", async (t) => {
   const s = await setup(t);
   await createNode(s, node("node-1"));

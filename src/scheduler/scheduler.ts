@@ -4,9 +4,12 @@
  * responsible for go to the SchedulingQueue; one worker decides them one at a time with
  * schedulePod, so each decision sees the resources the previous ones took.
  *
- * - Fits a node: bind through pods/binding (the server sets spec.nodeName and
- *   PodScheduled=True), assume the pod on that node until the informer shows it bound,
- *   and record a Normal `Scheduled` event.
+ * - Fits a node: assume the pod on that node at once (so the next decision counts it there),
+ *   then bind through pods/binding in the background (the server sets spec.nodeName and
+ *   PodScheduled=True) while the worker goes on to the next pod, as upstream's binding
+ *   cycle does, and record a Normal `Scheduled` event. The assumption lasts until the
+ *   informer shows the pod bound or gone; a failed binding forgets it and gives pods that
+ *   were turned away meanwhile another chance.
  * - Fits none: a Warning `FailedScheduling` event and the PodScheduled=False condition
  *   with reason Unschedulable and the same message (written only when it changed); the pod
  *   waits for a node to be added or changed or a pod to go, and its backoff (SchedulingQueue).
@@ -48,6 +51,8 @@ export class Scheduler {
   private readonly queue: SchedulingQueue;
   private readonly recorder: EventRecorder;
   private worker: Promise<void> | undefined;
+  /** Bindings under way (upstream's binding cycles); stop() waits for them. */
+  private readonly binding = new Set<Promise<void>>();
   private stopping = false;
 
   constructor(o: SchedulerOptions) {
@@ -78,6 +83,7 @@ export class Scheduler {
     this.stopping = true;
     this.queue.shutDown();
     await this.worker;
+    await Promise.all(this.binding);
     await Promise.all([this.nodes.stop(), this.pods.stop()]);
     await this.recorder.stop();
   }
@@ -139,22 +145,31 @@ export class Scheduler {
     // Gone, bound, gated or deleting since it was queued; or bound by us and not yet shown so.
     if (!pod || !this.responsibleFor(pod) || this.cache.isAssumed(queued.key)) return;
     const result = schedulePod(pod, this.cache.nodeInfos());
-    if ("nodeName" in result) await this.bind(pod, queued, result.nodeName);
+    if ("nodeName" in result) {
+      this.cache.assume(pod, result.nodeName);
+      const binding = this.bind(pod, queued, result.nodeName)
+        .catch((e: unknown) => this.log(`scheduler: binding ${queued.key}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`))
+        .finally(() => this.binding.delete(binding));
+      this.binding.add(binding);
+    }
     // Rejected by no filter (no nodes at all): like an error, retried on backoff alone.
     else await this.handleFailure(pod, queued, "Unschedulable", result.message, Object.keys(result.reasons).length > 0);
   }
 
+  /** The binding cycle of a pod already assumed on the node. */
   private async bind(pod: PodObject, queued: QueuedPod, nodeName: string): Promise<void> {
     const { namespace = "", name = "", uid } = pod.metadata;
     try {
       await this.podClient.bind(namespace, name, { target: { kind: "Node", name: nodeName }, metadata: uid ? { uid } : {} });
     } catch (e) {
+      // The resources it held on the node are free again: pods turned away meanwhile may fit.
+      this.cache.forget(queued.key);
+      this.queue.moveAllToActiveOrBackoff();
       if (isConflict(e) || isNotFound(e)) return;
       const cause = e instanceof Error ? e.message : String(e);
       await this.handleFailure(pod, queued, "SchedulerError", `binding rejected: running Bind plugin "DefaultBinder": ${cause}`, false);
       return;
     }
-    this.cache.assume(pod, nodeName);
     this.queue.forget(queued.key);
     this.recorder.event(podReference(pod), "Normal", "Scheduled", `Successfully assigned ${namespace}/${name} to ${nodeName}`);
   }
