@@ -4,7 +4,8 @@
  * host may lack (a DMI product UUID) is reported empty rather than invented.
  */
 import { readFileSync, statfsSync } from "node:fs";
-import { arch, cpus, hostname, networkInterfaces, release } from "node:os";
+import { arch, cpus, hostname, release } from "node:os";
+import { hostIPv4Address } from "../base/index.js";
 import type { NodeHostFacts } from "./node-status.js";
 
 function readTrimmed(path: string): string {
@@ -31,24 +32,11 @@ export function goArch(nodeArch: string): string {
   return ({ x64: "amd64", arm64: "arm64", arm: "arm", ia32: "386", ppc64: "ppc64le", s390x: "s390x" } as Record<string, string>)[nodeArch] ?? nodeArch;
 }
 
-/**
- * The address other nodes reach this one on: the first IPv4 address of an interface that
- * is not loopback and not one of the pod bridges or veths a runtime made.
- */
-export function internalIP(ignoreInterface: (name: string) => boolean = () => false): string {
-  for (const [name, addresses] of Object.entries(networkInterfaces())) {
-    if (ignoreInterface(name) || name.startsWith("veth")) continue;
-    const v4 = addresses?.find((a) => a.family === "IPv4" && !a.internal);
-    if (v4) return v4.address;
-  }
-  return "127.0.0.1";
-}
-
-export function readNodeHostFacts(options: { dataDir: string; runtimeVersion: string; kubeletVersion: string; ignoreInterface?: (name: string) => boolean }): NodeHostFacts {
+export function readNodeHostFacts(options: { dataDir: string; runtimeVersion: string; kubeletVersion: string }): NodeHostFacts {
   const fs = statfsSync(options.dataDir);
   return {
     hostname: hostname().toLowerCase(),
-    internalIP: internalIP(options.ignoreInterface),
+    internalIP: hostIPv4Address(),
     cpus: cpus().length,
     memoryBytes: memoryBytes(),
     ephemeralStorageBytes: fs.blocks * fs.bsize,

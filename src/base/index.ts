@@ -5,3 +5,4 @@ export * from "./mutex.js";
 export * from "./go-duration.js";
 export * from "./version.js";
 export * from "./ipv4-cidr.js";
+export * from "./host-address.js";
