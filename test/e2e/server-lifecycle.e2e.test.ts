@@ -6,7 +6,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { X509Certificate } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cleanupFor } from "../harness/cleanup.js";
@@ -32,6 +33,13 @@ describe("peapod server lifecycle", () => {
     const denied = await anon.json("GET", "/api/v1/namespaces");
     assert.equal(denied.status, 401);
     assert.equal(denied.body["reason"], "Unauthorized");
+  });
+
+  it("puts --tls-san names in its serving certificate", async (t) => {
+    const cleanup = cleanupFor((fn) => t.after(fn));
+    const server = await startPeapod(cleanup, { extraArgs: ["--tls-san", "api.example.test, 192.0.2.77"] });
+    const names = new X509Certificate(readFileSync(join(server.dataDir, "pki", "apiserver.crt"))).subjectAltName ?? "";
+    for (const name of ["DNS:api.example.test", "IP Address:192.0.2.77", "DNS:localhost", "IP Address:127.0.0.1"]) assert.ok(names.includes(name), `${name} in ${names}`);
   });
 
   it("shuts down cleanly on SIGTERM and keeps data and revisions across restarts", async (t) => {
