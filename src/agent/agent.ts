@@ -23,6 +23,12 @@ import { podUidLabel } from "./pod-sandbox-config.js";
 import { PodWorkers, type PodObject } from "./pod-worker.js";
 import { Prober } from "./probes/index.js";
 import { VolumeManager } from "./volumes/index.js";
+import { NodeServer, type NodeServerTls } from "./server/node-server.js";
+import { PodLookup } from "./server/pod-lookup.js";
+import { registerContainerLogs } from "./server/container-logs.js";
+import { registerExec } from "./server/exec.js";
+import { registerAttach } from "./server/attach.js";
+import { registerPortForward } from "./server/port-forward.js";
 import { kubernetesVersion } from "../base/index.js";
 
 /** The Kubernetes version the agent reports as its kubelet version. */
@@ -42,6 +48,8 @@ export interface NodeAgentOptions {
   log?: (message: string) => void;
   /** The CrashLoopBackOff delays (default 10 s doubling to 5 min); tests shorten them. */
   crashLoopBackOff?: Pick<CrashLoopBackOffOptions, "initialMs" | "maxMs">;
+  /** The kubelet API (logs, exec, attach, port-forward) on HTTPS; absent: no server. */
+  server?: { port: number; bindAddress: string; tls: NodeServerTls };
 }
 
 export class NodeAgent {
@@ -57,6 +65,8 @@ export class NodeAgent {
   #unsubscribe: (() => void) | undefined;
   /** Which pod each sandbox belongs to, for runtime container events. */
   readonly #sandboxPods = new Map<string, string>();
+  #server: NodeServer | undefined;
+  #podLookup: PodLookup | undefined;
 
   constructor(options: NodeAgentOptions) {
     this.#o = options;
@@ -72,10 +82,25 @@ export class NodeAgent {
     return join(this.#o.dataDir, "logs");
   }
 
+  /** The kubelet API server once started (its routes are where streams are served). */
+  get server(): NodeServer | undefined {
+    return this.#server;
+  }
+
+  /** Pods and containers of this node by name, for the kubelet API's handlers. */
+  get podLookup(): PodLookup {
+    return (this.#podLookup ??= new PodLookup({ pods: () => this.#informer?.list() ?? [], runtime: this.#o.runtime }));
+  }
+
   async start(): Promise<void> {
     const { client, runtime, nodeName } = this.#o;
     const version = await runtime.version();
-    const facts = readNodeHostFacts({ dataDir: this.#o.dataDir, runtimeVersion: `${version.runtimeName}://${version.runtimeVersion}`, kubeletVersion: agentKubeletVersion });
+    // The server first: the Node reports the port it got (daemonEndpoints).
+    const kubeletPort = await this.#startServer();
+    const facts = {
+      ...readNodeHostFacts({ dataDir: this.#o.dataDir, runtimeVersion: `${version.runtimeName}://${version.runtimeVersion}`, kubeletVersion: agentKubeletVersion }),
+      ...(kubeletPort !== undefined ? { kubeletPort } : {}),
+    };
     this.#heartbeat = new NodeHeartbeat({
       client,
       nodeName,
@@ -153,8 +178,21 @@ export class NodeAgent {
     await this.#removeOrphans();
   }
 
+  async #startServer(): Promise<number | undefined> {
+    const o = this.#o.server;
+    if (!o) return undefined;
+    const server = new NodeServer({ ...o, log: this.#log });
+    registerContainerLogs(server, { lookup: this.podLookup, runtime: this.#o.runtime, clock: this.#clock });
+    registerExec(server, { lookup: this.podLookup, runtime: this.#o.runtime });
+    registerAttach(server, { lookup: this.podLookup, runtime: this.#o.runtime });
+    registerPortForward(server, { lookup: this.podLookup, runtime: this.#o.runtime, log: this.#log });
+    this.#server = server;
+    return server.start();
+  }
+
   /** Stops watching and syncing; pods keep running. */
   async stop(): Promise<void> {
+    await this.#server?.stop();
     this.#unsubscribe?.();
     await this.#informer?.stop();
     await this.#workers?.stop();

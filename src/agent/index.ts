@@ -2,3 +2,4 @@
 export { NodeAgent, agentKubeletVersion, type NodeAgentOptions } from "./agent.js";
 export { PodWorkers, PodWorker, type PodWorkerDeps, type PodObject } from "./pod-worker.js";
 export { awaitNodePodCIDR, type AwaitNodePodCIDROptions } from "./node-pod-cidr.js";
+export { defaultKubeletPort } from "./server/node-server.js";

@@ -19,6 +19,12 @@ describe("node status", () => {
     assert.deepEqual(s.addresses, [{ type: "InternalIP", address: "192.0.2.10" }, { type: "Hostname", address: "box" }]);
   });
 
+  test("daemonEndpoints: the kubelet API's port, 10250 when none is given", () => {
+    const at = new Date("2026-11-24T10:00:00Z");
+    assert.deepEqual(buildNodeStatus(facts, at).daemonEndpoints, { kubeletEndpoint: { Port: 10250 } });
+    assert.deepEqual(buildNodeStatus({ ...facts, kubeletPort: 41234 }, at).daemonEndpoints, { kubeletEndpoint: { Port: 41234 } });
+  });
+
   test("a condition keeps its transition time while its status holds, the heartbeat moves", () => {
     const first = buildNodeStatus(facts, new Date("2026-11-24T10:00:00Z"));
     const second = buildNodeStatus(facts, new Date("2026-11-24T10:00:10Z"), first);

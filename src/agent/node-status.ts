@@ -21,6 +21,8 @@ export interface NodeHostFacts {
   architecture: string;
   containerRuntimeVersion: string;
   kubeletVersion: string;
+  /** The port of the agent's HTTPS server (the kubelet API); default the kubelet's 10250. */
+  kubeletPort?: number;
 }
 
 /** The kubelet's default --max-pods. */
@@ -78,7 +80,7 @@ export function buildNodeStatus(facts: NodeHostFacts, now: Date, previous?: Node
       { type: "InternalIP", address: facts.internalIP },
       { type: "Hostname", address: facts.hostname },
     ],
-    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    daemonEndpoints: { kubeletEndpoint: { Port: facts.kubeletPort ?? 10250 } },
     nodeInfo: {
       machineID: facts.machineID,
       systemUUID: facts.systemUUID,

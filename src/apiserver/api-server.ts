@@ -11,7 +11,8 @@ import { namespaceLifecycle } from "./admission/namespace-lifecycle.js";
 import type { ApiContext } from "./api-context.js";
 import { bootstrapAuthorizer, type UserInfo } from "./authorization/authorizer.js";
 import { Compactor } from "./compactor.js";
-import { createApiHandler, resourceKey, type ApiHandler } from "./handler.js";
+import { createApiHandler, createUpgradeHandler, resourceKey, type ApiHandler, type ApiHandlerOptions, type ApiUpgradeHandler } from "./handler.js";
+import type { KubeletClientCredentials } from "./subresources/pod-proxy.js";
 import { NamespaceFinalizer } from "./namespace-finalizer.js";
 import { OpenApiService } from "./openapi.js";
 import { GenericRegistry } from "./registry/generic-registry.js";
@@ -34,10 +35,14 @@ export interface ApiServerOptions {
   readonly authenticate: (req: IncomingMessage) => UserInfo | undefined;
   /** The cluster CA (PEM), served unauthenticated at /cacerts for joining nodes. */
   readonly caBundle?: string;
+  /** The client certificate for node agents (kubelet-client): logs, exec, attach, port-forward. */
+  readonly kubeletClient?: KubeletClientCredentials;
 }
 
 export interface ApiServer {
   readonly handler: ApiHandler;
+  /** For the HTTPS server's `upgrade` event (exec, attach, port-forward). */
+  readonly upgrade: ApiUpgradeHandler;
   readonly resources: ReadonlyMap<string, ResourceEntry>;
   /** Stops background work; the store stays open (its owner closes it). */
   close(): Promise<void>;
@@ -69,7 +74,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   finalizer.start();
   compactor.start();
   let ready = true;
-  const handler = createApiHandler({
+  const handlerOptions: ApiHandlerOptions = {
     api,
     resources,
     openapi: new OpenApiService(opts.schema),
@@ -78,9 +83,12 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     version: kubernetesVersion,
     isReady: () => ready,
     ...(opts.caBundle !== undefined ? { caBundle: opts.caBundle } : {}),
-  });
+    ...(opts.kubeletClient !== undefined ? { kubeletClient: opts.kubeletClient } : {}),
+  };
+  const handler = createApiHandler(handlerOptions);
   return {
     handler,
+    upgrade: createUpgradeHandler(handlerOptions),
     resources,
     async close() {
       ready = false;

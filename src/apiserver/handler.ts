@@ -9,9 +9,11 @@
  *   /api/v1/... /apis/{g}/{v}/...          resources: verbs and subresources
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import {
-  ForbiddenError, MethodNotSupportedError, NotFoundPathError, UnauthorizedError,
+  BadRequestError, ForbiddenError, MethodNotSupportedError, NotFoundPathError, UnauthorizedError,
 } from "../api/index.js";
+import { writeUpgradeRefusal } from "../httpstream/index.js";
 import type { ApiContext } from "./api-context.js";
 import type { Authorizer, UserInfo } from "./authorization/authorizer.js";
 import { Discovery, wantsAggregated, type DiscoveryDocument } from "./discovery.js";
@@ -19,10 +21,13 @@ import type { OpenApiService } from "./openapi.js";
 import type { RequestContext } from "./request-context.js";
 import { parseResourcePath, type ResourceRequestInfo } from "./request-info.js";
 import type { ResourceEntry } from "./resources/resource-entry.js";
-import { writeError, writeJson } from "./responses.js";
+import { toStatusError, writeError, writeJson } from "./responses.js";
 import { handleBinding } from "./subresources/binding.js";
 import { handleReview } from "./subresources/reviews.js";
 import { handleScale } from "./subresources/scale.js";
+import {
+  handlePodLog, isStreamingSubresource, proxyPodUpgrade, streamingSubresourceVerbs, type KubeletClientCredentials, type PodProxyDeps,
+} from "./subresources/pod-proxy.js";
 import { handleCreate } from "./verbs/create.js";
 import { handleDelete } from "./verbs/delete.js";
 import { handleDeleteCollection } from "./verbs/delete-collection.js";
@@ -49,9 +54,13 @@ export interface ApiHandlerOptions {
   readonly isReady: () => boolean;
   /** The cluster CA bundle (PEM) served at /cacerts, as k3s does; absent: no such path. */
   readonly caBundle?: string;
+  /** The client certificate for node agents (pods/log, exec, attach, portforward); absent: those answer 503. */
+  readonly kubeletClient?: KubeletClientCredentials;
 }
 
 export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => void;
+/** For the HTTPS server's `upgrade` event: exec, attach and portforward over WebSocket or SPDY. */
+export type ApiUpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 export function resourceKey(group: string, version: string, plural: string): string {
   return `${group}/${version}/${plural}`;
@@ -104,16 +113,11 @@ export function createApiHandler(opts: ApiHandlerOptions): ApiHandler {
       opts.openapi.serve(req, res, path, url.searchParams);
       return;
     }
-    const info = parseResourcePath(req.method ?? "GET", path, url.searchParams);
-    if (!info) throw new NotFoundPathError();
-    const entry = opts.resources.get(resourceKey(info.group, info.version, info.resource));
-    if (!entry) throw new NotFoundPathError();
-    const decision = opts.authorizer.authorize(user, {
-      verb: info.verb, group: info.group, resource: info.subresource ? `${info.resource}/${info.subresource}` : info.resource, namespace: info.namespace,
-    });
-    if (!decision.allowed) {
-      throw new ForbiddenError({ group: info.group, resource: info.resource }, info.name,
-        `User "${user.username}" cannot ${info.verb} resource "${info.resource}" in API group "${info.group}"${info.namespace ? ` in the namespace "${info.namespace}"` : " at the cluster scope"}`);
+    const { info, entry } = authorizeResource(req, user, path, url.searchParams, opts);
+    if (isStreamingSubresource(info.resource, info.group, info.subresource)) {
+      if (info.subresource !== "log") throw new BadRequestError(`Upgrade request required`);
+      if (info.verb !== "get") throw new MethodNotSupportedError({ group: "", resource: "pods/log" }, info.verb);
+      return handlePodLog(res, info.namespace, info.name, url.searchParams, proxyDeps(opts));
     }
     const ctx: RequestContext = { req, res, query: url.searchParams, info, entry, user, signal: closeSignal(info, res) };
     await dispatch(ctx, opts, info);
@@ -122,6 +126,58 @@ export function createApiHandler(opts: ApiHandlerOptions): ApiHandler {
   return (req, res) => {
     route(req, res).catch((e: unknown) => writeError(res, e));
   };
+}
+
+/**
+ * The handler for upgrade requests: authenticated and authorized exactly as plain ones,
+ * then pods/exec, pods/attach and pods/portforward are proxied to the pod's node; anything
+ * else is refused with a Status (kubectl decodes it before falling back to SPDY).
+ */
+export function createUpgradeHandler(opts: ApiHandlerOptions): ApiUpgradeHandler {
+  async function route(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://peapod");
+    const user = opts.authenticate(req);
+    if (!user) throw new UnauthorizedError();
+    const { info } = authorizeResource(req, user, url.pathname, url.searchParams, opts);
+    if (!isStreamingSubresource(info.resource, info.group, info.subresource) || info.subresource === "log" || !info.name) {
+      throw new BadRequestError(`${url.pathname} cannot be upgraded`);
+    }
+    await proxyPodUpgrade(req, socket, head, info.namespace, info.name, info.subresource, url.searchParams, proxyDeps(opts));
+  }
+  return (req, socket, head) => {
+    socket.on("error", () => socket.destroy());
+    route(req, socket, head).catch((e: unknown) => refuseUpgrade(socket, e));
+  };
+}
+
+function proxyDeps(opts: ApiHandlerOptions): PodProxyDeps {
+  return {
+    pods: opts.resources.get(resourceKey("", "v1", "pods"))!.registry,
+    nodes: opts.resources.get(resourceKey("", "v1", "nodes"))!.registry,
+    kubeletClient: opts.kubeletClient,
+  };
+}
+
+/** The resource a request addresses and the authorizer's consent, or the 404/403 to answer. */
+function authorizeResource(req: IncomingMessage, user: UserInfo, path: string, query: URLSearchParams, opts: ApiHandlerOptions): { info: ResourceRequestInfo; entry: ResourceEntry } {
+  const info = parseResourcePath(req.method ?? "GET", path, query);
+  if (!info) throw new NotFoundPathError();
+  const entry = opts.resources.get(resourceKey(info.group, info.version, info.resource));
+  if (!entry) throw new NotFoundPathError();
+  const verb = isStreamingSubresource(info.resource, info.group, info.subresource) ? streamingSubresourceVerbs[info.subresource] : info.verb;
+  const resource = info.subresource ? `${info.resource}/${info.subresource}` : info.resource;
+  const decision = opts.authorizer.authorize(user, { verb, group: info.group, resource, namespace: info.namespace });
+  if (!decision.allowed) {
+    throw new ForbiddenError({ group: info.group, resource: info.resource }, info.name,
+      `User "${user.username}" cannot ${verb} resource "${resource}" in API group "${info.group}"${info.namespace ? ` in the namespace "${info.namespace}"` : " at the cluster scope"}`);
+  }
+  return { info, entry };
+}
+
+/** A refused upgrade: an HTTP/1.1 reply with the error's Status body on the raw socket. */
+function refuseUpgrade(socket: Duplex, e: unknown): void {
+  const err = toStatusError(e);
+  writeUpgradeRefusal(socket, err.code, JSON.stringify(err.toStatus()));
 }
 
 async function dispatch(ctx: RequestContext, opts: ApiHandlerOptions, info: ResourceRequestInfo): Promise<void> {

@@ -15,6 +15,7 @@ import { fetchClusterCA } from "./cluster-ca.js";
 import { prepareDataDir } from "./data-dir.js";
 import { parseFlags, usage, UsageError, type FlagSpec } from "./flags.js";
 import { startNodeAgent, type RunningNodeAgent } from "./node-agent-runner.js";
+import { nodePortFlag, nodeServingCertificate } from "./node-serving-cert.js";
 import { onShutdownSignal } from "./shutdown-signal.js";
 
 export const defaultAgentDataDir = "/var/lib/peapod-agent";
@@ -27,6 +28,7 @@ const flags: FlagSpec[] = [
   { name: "node-name", kind: "string", help: "name of this node (default: the host name)" },
   { name: "data-dir", kind: "string", help: "where the agent's state lives", default: defaultAgentDataDir },
   { name: "bridge", kind: "string", help: "the node's pod bridge (default: derived from the data dir)" },
+  { name: "node-port", kind: "string", help: "HTTPS port of the kubelet API the server reaches for logs, exec and port-forward (0 picks a free one)", default: "10250" },
   { name: "help", kind: "boolean", help: "show this help" },
 ];
 
@@ -47,6 +49,12 @@ export const agentCommand = {
     const nodeName = String(f.get("node-name") ?? hostname()).toLowerCase();
     const dataDir = resolve(String(f.get("data-dir")));
     const bridge = f.get("bridge") as string | undefined;
+    let nodePort: number;
+    try {
+      nodePort = nodePortFlag(f.get("node-port"));
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
 
     const ca = caFile ? readCAFile(caFile, token) : await fetchClusterCA(server, token.caHash!);
     const client = new ApiClient({ server, ca, auth: { bearerToken: token.secret } }, { userAgent: "peapod-agent" });
@@ -63,7 +71,11 @@ export const agentCommand = {
     const { shutdown, signal: stopping } = onShutdownSignal((sig) => `received ${sig}, stopping the agent (pods keep running)`);
     let agent: RunningNodeAgent | undefined;
     try {
-      agent = await startNodeAgent({ client, nodeName, dataDir, log, signal: stopping, ...(bridge ? { bridge } : {}) });
+      // Self-signed serving certificate (the API server does not verify it, as upstream's
+      // default); the cluster CA from the join step verifies the API server's client certificate.
+      const serving = await nodeServingCertificate();
+      const nodeServer = { port: nodePort, bindAddress: "0.0.0.0", tls: { ...serving, caPem: ca } };
+      agent = await startNodeAgent({ client, nodeName, dataDir, log, signal: stopping, server: nodeServer, ...(bridge ? { bridge } : {}) });
       process.stdout.write(`Node ${nodeName} joined ${server} (pod range ${agent.podCIDR})\n`);
       await shutdown;
       return 0;

@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { NodeAgent, awaitNodePodCIDR } from "../agent/index.js";
+import { NodeAgent, awaitNodePodCIDR, type NodeAgentOptions } from "../agent/index.js";
 import type { ApiClient } from "../client/index.js";
 import { LocalRuntime } from "../runtime/index.js";
 import { runtimeRootOf } from "./data-dir.js";
@@ -22,6 +22,8 @@ export interface NodeAgentRunOptions {
   /** Aborted at shutdown: ends a wait for the pod range. */
   readonly signal?: AbortSignal;
   readonly log: (message: string) => void;
+  /** The kubelet API server (logs, exec, attach, port-forward): port, bind address, TLS. */
+  readonly server?: NodeAgentOptions["server"];
 }
 
 export interface RunningNodeAgent {
@@ -36,7 +38,7 @@ export async function startNodeAgent(o: NodeAgentRunOptions): Promise<RunningNod
   const agentDir = join(o.dataDir, "agent");
   mkdirSync(agentDir, { recursive: true, mode: 0o700 });
   const runtime = await LocalRuntime.open({ root: runtimeRootOf(o.dataDir), network: { podCIDR, ...(o.bridge ? { bridge: o.bridge } : {}) } });
-  const agent = new NodeAgent({ client, runtime, nodeName, dataDir: agentDir, podCIDR, log });
+  const agent = new NodeAgent({ client, runtime, nodeName, dataDir: agentDir, podCIDR, log, ...(o.server ? { server: o.server } : {}) });
   const stop = async (): Promise<void> => {
     await agent.stop();
     await runtime.close();

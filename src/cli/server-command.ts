@@ -10,7 +10,7 @@ import type { TLSSocket } from "node:tls";
 import type { Socket } from "node:net";
 import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { systemClock, writeFileAtomically } from "../base/index.js";
+import { hostIPv4Address, systemClock, writeFileAtomically } from "../base/index.js";
 import { loadSchema } from "../api/index.js";
 import { openStore } from "../store/index.js";
 import {
@@ -24,6 +24,7 @@ import { parseFlags, usage, UsageError, type FlagSpec } from "./flags.js";
 import { defaultDataDir, prepareDataDir } from "./data-dir.js";
 import { formatJoinToken } from "./join-token.js";
 import { startNodeAgent, type RunningNodeAgent } from "./node-agent-runner.js";
+import { nodePortFlag, nodeServingCertificate } from "./node-serving-cert.js";
 import { onShutdownSignal } from "./shutdown-signal.js";
 import { firstNodeRange, validClusterCIDR } from "./pod-cidr.js";
 
@@ -31,11 +32,13 @@ const flags: FlagSpec[] = [
   { name: "data-dir", kind: "string", help: "where all state lives", default: defaultDataDir },
   { name: "port", kind: "string", help: "HTTPS port of the API (0 picks a free one)", default: "6443" },
   { name: "bind-address", kind: "string", help: "address the API listens on", default: "127.0.0.1" },
+  { name: "tls-san", kind: "string", help: "more names or IPs for the serving certificate, comma-separated (with 0.0.0.0, the host's addresses are in it already)" },
   { name: "datastore-endpoint", kind: "string", help: "sqlite://PATH or etcd://HOST:PORT[,HOST:PORT...] (default: SQLite in the data dir)" },
   { name: "disable-agent", kind: "boolean", help: "run no node agent in this process (no local node)" },
   { name: "node-name", kind: "string", help: "name of the local node (default: the host name)" },
   { name: "pod-cidr", kind: "string", help: "the cluster's pod range; each node gets a /24 of it", default: "10.42.0.0/16" },
   { name: "bridge", kind: "string", help: "the local node's pod bridge (default: derived from the data dir)" },
+  { name: "node-port", kind: "string", help: "HTTPS port of the local node agent's kubelet API (0 picks a free one)", default: "10250" },
   { name: "disable-scheduler", kind: "boolean", help: "run no scheduler in this process" },
   { name: "disable-controller-manager", kind: "boolean", help: "run no controllers (node lifecycle, node IPAM) in this process" },
   { name: "help", kind: "boolean", help: "show this help" },
@@ -55,10 +58,16 @@ export const serverCommand = {
     const bindAddress = String(f.get("bind-address"));
     const endpoint = (f.get("datastore-endpoint") as string | undefined) ?? `sqlite://${join(dataDir, "state.db")}`;
     const clusterCIDR = validClusterCIDR(String(f.get("pod-cidr")));
+    let nodePort: number;
+    try {
+      nodePort = nodePortFlag(f.get("node-port"));
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
 
     const started = performance.now();
     prepareDataDir(dataDir);
-    const pki = await ensurePki(dataDir, { hosts: [bindAddress, hostname()] });
+    const pki = await ensurePki(dataDir, { hosts: servingHosts(bindAddress, f.get("tls-san") as string | undefined) });
     const nodeToken = await ensureNodeToken(dataDir);
     const tokens = await TokenAuthenticator.fromFile(nodeToken.tokenFile);
     // What `peapod agent --token-file` reads: the secret with the hash of the CA that proves this server.
@@ -71,6 +80,7 @@ export const serverCommand = {
       schema,
       clock: systemClock,
       caBundle: pki.ca.certPem,
+      kubeletClient: pki.kubeletClient,
       // A client certificate (admin, kubectl) or a bearer token (node agents joining with the node token).
       authenticate: (req) => {
         const byCertificate = authenticateClientCertificate(req.socket as TLSSocket);
@@ -80,6 +90,7 @@ export const serverCommand = {
       },
     });
     const server = createServer({ ...servingTlsOptions(pki.apiserver, pki.ca.certPem) }, api.handler);
+    server.on("upgrade", api.upgrade);
     const sockets = new Set<Socket>();
     server.on("connection", (s: Socket) => {
       sockets.add(s);
@@ -101,7 +112,9 @@ export const serverCommand = {
     process.stdout.write(`Peapod API server listening on ${url} (ready in ${ms} ms, store ${endpoint.split("://")[0]})\n`);
     process.stdout.write(`Admin kubeconfig: ${kubeconfigPath}\n`);
     process.stdout.write(`  export KUBECONFIG=${kubeconfigPath}\n`);
-    process.stdout.write(`To add a node: peapod agent --server ${url} --token-file ${joinTokenFile}\n`);
+    // Other machines dial the host's address when the API listens on every address.
+    const joinUrl = bindAddress === "0.0.0.0" || bindAddress === "::" ? `https://${hostIPv4Address()}:${actualPort}` : url;
+    process.stdout.write(`To add a node: peapod agent --server ${joinUrl} --token-file ${joinTokenFile}\n`);
     // Signals are caught from here on: a SIGTERM during the start of the loops below
     // still shuts down cleanly.
     const { shutdown, signal: stopping } = onShutdownSignal((sig) => `received ${sig}, shutting down`);
@@ -124,10 +137,12 @@ export const serverCommand = {
       if (f.get("disable-agent")) return;
       const nodeName = String(f.get("node-name") ?? hostname()).toLowerCase();
       const bridge = f.get("bridge") as string | undefined;
+      const serving = await nodeServingCertificate(pki.ca);
+      const nodeServer = { port: nodePort, bindAddress: "0.0.0.0", tls: { ...serving, caPem: pki.ca.certPem } };
       // With the node IPAM controller running, the local node takes the range it assigns, as
       // joined nodes do, so the two never collide; without it, the range it would assign first.
       agent = await startNodeAgent({
-        client, nodeName, dataDir, log, signal: stopping,
+        client, nodeName, dataDir, log, signal: stopping, server: nodeServer,
         ...(controllerManager ? {} : { podCIDR: firstNodeRange(clusterCIDR) }),
         ...(bridge ? { bridge } : {}),
       });
@@ -154,6 +169,16 @@ export const serverCommand = {
     return exitCode;
   },
 };
+
+/**
+ * Who may dial the API: the bind address, the host name, --tls-san; on a wildcard bind also
+ * the host's address, so an agent on another machine can verify the server by IP.
+ */
+function servingHosts(bindAddress: string, tlsSans: string | undefined): string[] {
+  const extra = (tlsSans ?? "").split(",").map((h) => h.trim()).filter((h) => h !== "");
+  const wildcard = bindAddress === "0.0.0.0" || bindAddress === "::";
+  return [bindAddress, hostname(), ...extra, ...(wildcard ? [hostIPv4Address()] : [])];
+}
 
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolveListen, reject) => {

@@ -79,6 +79,22 @@ test("the same event twice is one Event with count 2; another message or a later
     "after 10 minutes the repeat starts a new Event");
 });
 
+test("a burst is written a few at a time: every event arrives, and repeats written meanwhile are counted once", async (t) => {
+  const clock = settableClock("2026-11-24T10:00:00Z");
+  const { recorder, events } = await setup(t, clock);
+  for (let i = 0; i < 40; i++) {
+    recorder.event({ ...pod, name: `web-${i}`, uid: `uid-${i}` }, "Normal", "Started", "Started container app");
+    // Interleaved with the others, so that they are in flight together.
+    if (i % 8 === 0) recorder.event(pod, "Warning", "BackOff", "Back-off restarting failed container app");
+  }
+  await recorder.flush();
+  const items = (await events.list("default")).items;
+  assert.equal(items.filter((e) => e["reason"] === "Started").length, 40);
+  const backOff = items.filter((e) => e["reason"] === "BackOff");
+  assert.equal(backOff.length, 1, "the repeats waited for the first write instead of racing it");
+  assert.equal(backOff[0]!["count"], 5);
+});
+
 test("events about cluster-scoped objects go to the default namespace; names stay unique within a millisecond", async (t) => {
   const clock = settableClock("2026-11-24T10:00:00Z");
   const { recorder, events } = await setup(t, clock);

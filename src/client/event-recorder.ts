@@ -11,11 +11,14 @@
  * similar events") and the spam filter's token bucket.
  *
  * Never throws and never blocks the caller: events are queued (at most 1000; beyond that
- * they are dropped and logged) and written one at a time; a transport failure is retried
- * a few times, a refusal by the server (a StatusError) is logged and dropped.
+ * they are dropped and logged) and written a few at a time, in the order they came; a
+ * transport failure is retried a few times, a refusal by the server (a StatusError) is
+ * logged and dropped. Occurrences of the same event are written one after the other, so
+ * a repeat always finds the Event it counts on. Written one at a time, the Events of a
+ * burst of pods (four or five each) fell seconds behind the pods' status.
  */
 import { StatusError, formatTime, type KubeObject } from "../api/index.js";
-import { systemClock, type Clock } from "../base/index.js";
+import { KeyedMutex, Limiter, systemClock, type Clock } from "../base/index.js";
 import { isAlreadyExists, isNotFound } from "./api-error.js";
 import { eventsResource } from "./resources.js";
 import type { ApiClient, ResourceClient } from "./rest-client.js";
@@ -49,6 +52,8 @@ const maxQueuedEvents = 1000;
 const maxCorrelatedEvents = 4096;
 const maxTriesPerEvent = 3;
 const retryDelayMs = 1000;
+/** Writes in flight at once: enough to keep up with a burst of pods, few enough not to crowd the server. */
+const maxConcurrentWrites = 8;
 
 interface Occurrence {
   readonly ref: ObjectReference;
@@ -72,7 +77,11 @@ export class EventRecorder {
   private readonly log: (message: string) => void;
   private readonly written = new Map<string, Written>();
   private readonly stopping = new AbortController();
-  private tail: Promise<void> = Promise.resolve();
+  /** Every write queued and not yet done, for flush and stop. */
+  private readonly pending = new Set<Promise<void>>();
+  /** Per correlation key: the next occurrence of an event waits for the last one's write. */
+  private readonly sameEvent = new KeyedMutex();
+  private readonly writes = new Limiter(maxConcurrentWrites);
   private queued = 0;
   private lastNanos = 0n;
 
@@ -91,23 +100,30 @@ export class EventRecorder {
     }
     this.queued++;
     const occurrence: Occurrence = { ref: involvedObject, type, reason, message, at: this.clock.now() };
-    this.tail = this.tail.then(() => this.record(occurrence)).catch((e: unknown) => this.log(`event recorder: ${String(e)}`)).finally(() => this.queued--);
+    const key = this.correlationKey(occurrence);
+    const done: Promise<void> = this.sameEvent
+      .run(key, () => this.writes.run(() => this.record(occurrence, key)))
+      .catch((e: unknown) => this.log(`event recorder: ${String(e)}`))
+      .finally(() => {
+        this.queued--;
+        this.pending.delete(done);
+      });
+    this.pending.add(done);
   }
 
   /** Resolves once every event queued so far was written (or given up). */
-  flush(): Promise<void> {
-    return this.tail;
+  async flush(): Promise<void> {
+    await Promise.all([...this.pending]);
   }
 
   /** Drops what is queued and stops accepting events. */
   async stop(): Promise<void> {
     this.stopping.abort();
-    await this.tail;
+    await this.flush();
   }
 
-  private async record(o: Occurrence): Promise<void> {
+  private async record(o: Occurrence, key: string): Promise<void> {
     if (this.stopping.signal.aborted) return;
-    const key = this.correlationKey(o);
     const nowMs = o.at.getTime();
     const previous = this.written.get(key);
     const repeat = previous && nowMs - previous.lastSeenMs < aggregationWindowMs ? previous : undefined;
@@ -193,3 +209,4 @@ export class EventRecorder {
     if (this.written.size > maxCorrelatedEvents) this.written.delete(this.written.keys().next().value!);
   }
 }
+

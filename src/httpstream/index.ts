@@ -18,6 +18,6 @@ export {
 } from "./remotecommand/index.js";
 export { servePortForward, type PortForwardOptions } from "./portforward/index.js";
 export { portForwardProtocol, servePortForwardUpgrade } from "./serve-port-forward-upgrade.js";
-export { rejectUpgrade, type UpgradeRefusal } from "./reject-upgrade.js";
+export { rejectUpgrade, writeUpgradeRefusal, type UpgradeRefusal } from "./reject-upgrade.js";
 export { acceptSpdyUpgrade, SpdySession, type SpdyStream } from "./spdy/index.js";
 export { acceptWebSocket, isWebSocketRequest, WebSocketTunnel, type AcceptedWebSocket } from "./wsstream/index.js";

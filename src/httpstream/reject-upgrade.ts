@@ -3,6 +3,7 @@
  * decodes a non-101 reply's body as a Kubernetes Status before it falls back to the next
  * protocol (spec §7.1, §8), so refusals are Status JSON, never bare text.
  */
+import { STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 
 export interface UpgradeRefusal {
@@ -10,17 +11,17 @@ export interface UpgradeRefusal {
   readonly message: string;
 }
 
-const reasons: Record<UpgradeRefusal["code"], { reason: string; text: string }> = {
-  400: { reason: "BadRequest", text: "Bad Request" },
-  403: { reason: "Forbidden", text: "Forbidden" },
-  404: { reason: "NotFound", text: "Not Found" },
-  405: { reason: "MethodNotAllowed", text: "Method Not Allowed" },
-  500: { reason: "InternalError", text: "Internal Server Error" },
+const reasons: Record<UpgradeRefusal["code"], { reason: string }> = {
+  400: { reason: "BadRequest" },
+  403: { reason: "Forbidden" },
+  404: { reason: "NotFound" },
+  405: { reason: "MethodNotAllowed" },
+  500: { reason: "InternalError" },
 };
 
 /** Writes the refusal as an HTTP/1.1 response with a Status body and closes the socket. */
 export function rejectUpgrade(socket: Duplex, refusal: UpgradeRefusal): void {
-  const { reason, text } = reasons[refusal.code];
+  const { reason } = reasons[refusal.code];
   const body = JSON.stringify({
     kind: "Status",
     apiVersion: "v1",
@@ -30,16 +31,24 @@ export function rejectUpgrade(socket: Duplex, refusal: UpgradeRefusal): void {
     reason,
     code: refusal.code,
   });
+  writeUpgradeRefusal(socket, refusal.code, body);
+}
+
+/**
+ * Answers an upgrade request on its raw socket with any status code and a JSON body (a
+ * Status the caller built), then closes the socket.
+ */
+export function writeUpgradeRefusal(socket: Duplex, code: number, jsonBody: string): void {
   if (!socket.writable) {
     socket.destroy();
     return;
   }
   socket.end(
-    `HTTP/1.1 ${refusal.code} ${text}\r\n` +
+    `HTTP/1.1 ${code} ${STATUS_CODES[code] ?? "Error"}\r\n` +
       "Content-Type: application/json\r\n" +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Content-Length: ${Buffer.byteLength(jsonBody)}\r\n` +
       "Connection: close\r\n\r\n" +
-      body,
+      jsonBody,
   );
   // end() alone would keep a socket whose peer never reads alive; the reply is small.
   socket.once("finish", () => socket.destroy());

@@ -3,7 +3,7 @@
  * turns a failure into an error that names the command and carries its stderr, because
  * that text is the only diagnosis those tools give.
  */
-import { spawn } from "node:child_process";
+import { spawnThroughHelper } from "./command-spawner.js";
 
 export interface RunOptions {
   input?: string | Buffer;
@@ -31,27 +31,19 @@ export class CommandError extends Error {
   }
 }
 
-export function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
-      stdio: ["pipe", "pipe", "pipe"],
-      env: options.env ?? process.env,
-      cwd: options.cwd,
-      timeout: options.timeoutMs,
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (b: Buffer) => out.push(b));
-    child.stderr.on("data", (b: Buffer) => err.push(b));
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      const stdout = Buffer.concat(out).toString();
-      const stderr = Buffer.concat(err).toString();
-      const name = [file.split("/").pop(), ...args.slice(0, 2)].join(" ");
-      if (code === 0) resolve({ stdout, stderr });
-      else reject(new CommandError(name, code, stdout, stderr, signal));
-    });
-    child.stdin.on("error", () => {}); // a child that exits before reading its input
-    child.stdin.end(options.input);
+/** Runs the command from the spawner helper process (command-spawner.ts says why). */
+export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const outcome = await spawnThroughHelper({
+    file,
+    args,
+    env: options.env ?? process.env,
+    ...(options.input !== undefined ? { input: options.input } : {}),
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });
+  const stdout = outcome.stdout.toString();
+  const stderr = outcome.stderr.toString();
+  if (outcome.code === 0) return { stdout, stderr };
+  const name = [file.split("/").pop(), ...args.slice(0, 2)].join(" ");
+  throw new CommandError(name, outcome.code, stdout, stderr, outcome.signal);
 }

@@ -9,4 +9,4 @@ export { ImageStore } from "./image/image-store.js";
 export { parseImageReference, type ImageReference } from "./image/reference.js";
 export { credentialsForImage } from "./image/docker-config.js";
 export { runtimeLayout, type RuntimeLayout } from "./layout.js";
-export { mountTmpfs, bindMount, unmountAll, isMountPoint, mountsUnder } from "./mount.js";
+export { mountTmpfs, bindMount, unmountAll, unmountBelow, isMountPoint, mountsUnder } from "./mount.js";

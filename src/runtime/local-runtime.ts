@@ -16,7 +16,7 @@ import { ImageStore } from "./image/image-store.js";
 import { runtimeLayout, type RuntimeLayout } from "./layout.js";
 import { resetSandboxes, SandboxManager, type PodNetworkConfig } from "./sandbox/sandbox-manager.js";
 import type {
-  ContainerConfig, ContainerEvent, ContainerFilter, ContainerStatus, ExecOptions, ExecSession, ExecSyncResult,
+  AttachOptions, AttachSession, ContainerConfig, ContainerEvent, ContainerFilter, ContainerStatus, ExecOptions, ExecSession, ExecSyncResult,
   PodSandboxConfig, PodSandboxFilter, PodSandboxStatus, RuntimeService, RuntimeVersion,
 } from "./runtime.js";
 
@@ -142,6 +142,10 @@ export class LocalRuntime implements RuntimeService {
 
   exec(id: string, options: ExecOptions): Promise<ExecSession> {
     return this.containers.exec(id, options);
+  }
+
+  attach(id: string, options: AttachOptions): Promise<AttachSession> {
+    return this.containers.attach(id, options);
   }
 
   portForward(sandboxId: string, port: number): Promise<Duplex> {

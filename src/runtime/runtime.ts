@@ -222,11 +222,35 @@ export interface TerminalSize {
 }
 
 export interface ExecSession {
-  /** Resolves with the exit code once the process has ended and its output is flushed. */
+  /**
+   * Resolves with the exit code once the process has ended and its output is flushed;
+   * rejects when the runtime could not start it (e.g. the binary is missing).
+   */
   readonly exit: Promise<number>;
   resize(size: TerminalSize): void;
   /** Kill the exec'd process (the client went away). */
   kill(): void;
+}
+
+/** Which of the container's own streams to join; the container must run with `stdin` for input. */
+export interface AttachOptions {
+  /** Its end is the client's end of input: the container's stdin closes then only with stdinOnce. */
+  stdin?: Readable;
+  stdout?: Writable;
+  /** Ignored with a TTY: the terminal carries both streams on stdout. */
+  stderr?: Writable;
+  /** Whether the container runs on a terminal (its config's tty, which cannot change now). */
+  tty: boolean;
+  /** Initial terminal size. */
+  size?: TerminalSize;
+}
+
+export interface AttachSession {
+  /** Resolves once the container's output has ended (it exited) or the session was detached. */
+  readonly done: Promise<void>;
+  resize(size: TerminalSize): void;
+  /** Leave the container running and release the session (the client went away). */
+  detach(): void;
 }
 
 export interface ExecSyncResult {
@@ -267,6 +291,8 @@ export interface RuntimeService {
 
   execSync(id: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResult>;
   exec(id: string, options: ExecOptions): Promise<ExecSession>;
+  /** Joins the streams of a running container's main process, as CRI Attach does. */
+  attach(id: string, options: AttachOptions): Promise<AttachSession>;
   /** A stream connected to localhost:port inside the sandbox's network namespace. */
   portForward(sandboxId: string, port: number): Promise<Duplex>;
 

@@ -43,9 +43,9 @@ export interface StartOptions {
 
 export async function startPeapod(cleanup: Cleanup, opts: StartOptions = {}): Promise<PeapodServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "peapod-e2e-"));
-  if (!opts.dataDir) cleanup.add(`remove ${dataDir}`, () => rmSync(dataDir, { recursive: true, force: true }));
+  if (!opts.dataDir) addRemoval(cleanup, dataDir);
   const args = ["server", "--data-dir", dataDir, "--port", "0",
-    ...(opts.agent ? ["--bridge", opts.agent.bridge, "--pod-cidr", opts.agent.podCIDR] : ["--disable-agent"]),
+    ...(opts.agent ? ["--bridge", opts.agent.bridge, "--pod-cidr", opts.agent.podCIDR, "--node-port", "0"] : ["--disable-agent"]),
     ...(opts.controllers || opts.agent ? [] : ["--disable-scheduler", "--disable-controller-manager"]),
     ...(opts.datastore ? ["--datastore-endpoint", opts.datastore] : []), ...(opts.extraArgs ?? [])];
   if (opts.agent) addReset(cleanup, dataDir);
@@ -57,11 +57,24 @@ export async function startPeapod(cleanup: Cleanup, opts: StartOptions = {}): Pr
   return { dataDir, kubeconfig: join(dataDir, "kubeconfig.yaml"), url, process: child, output, stop };
 }
 
+/** Data dirs whose `peapod reset` failed: kept, marker and all, so a person can reset them by hand. */
+const unresetDataDirs = new Set<string>();
+
+function addRemoval(cleanup: Cleanup, dataDir: string): void {
+  cleanup.add(`remove ${dataDir}`, () => {
+    if (unresetDataDirs.has(dataDir)) throw new Error(`kept ${dataDir}: its reset failed; run 'peapod reset --data-dir ${dataDir}'`);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+}
+
 /** Pods outlive the process that ran them: `peapod reset` on its data dir, after it stopped. */
 function addReset(cleanup: Cleanup, dataDir: string): void {
   cleanup.add(`peapod reset ${dataDir}`, () => {
     const r = spawnSync(process.execPath, [peapodBin, "reset", "--data-dir", dataDir], { encoding: "utf8", timeout: 60_000 });
-    if (r.status !== 0) throw new Error(`peapod reset failed: ${r.stderr}`);
+    if (r.status !== 0) {
+      unresetDataDirs.add(dataDir);
+      throw new Error(`peapod reset failed: ${r.stderr}`);
+    }
   });
 }
 
@@ -176,9 +189,9 @@ export interface AgentOptions {
  */
 export function startPeapodAgent(cleanup: Cleanup, opts: AgentOptions): PeapodAgent {
   const dataDir = mkdtempSync(join(tmpdir(), "peapod-e2e-agent-"));
-  cleanup.add(`remove ${dataDir}`, () => rmSync(dataDir, { recursive: true, force: true }));
+  addRemoval(cleanup, dataDir);
   addReset(cleanup, dataDir);
-  const args = ["agent", "--server", opts.server, "--node-name", opts.nodeName, "--data-dir", dataDir, "--bridge", opts.bridge,
+  const args = ["agent", "--server", opts.server, "--node-name", opts.nodeName, "--data-dir", dataDir, "--bridge", opts.bridge, "--node-port", "0",
     ...(opts.token !== undefined ? ["--token", opts.token] : ["--token-file", opts.tokenFile ?? ""]), ...(opts.extraArgs ?? [])];
   const { child, output, exited, stop } = spawnPeapod(cleanup, args);
   return { dataDir, process: child, output, exited: () => exited, stop };

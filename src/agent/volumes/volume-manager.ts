@@ -23,7 +23,7 @@ import { chmod, mkdir, open, readdir, rm } from "node:fs/promises";
 import type { Container, Pod, ResourceList, Volume } from "../../api/index.js";
 import type { ConfigMap, Secret } from "../../api/index.js";
 import type { Mount, MountPropagation } from "../../runtime/index.js";
-import { mountsUnder, unmountAll } from "../../runtime/index.js";
+import { unmountBelow } from "../../runtime/index.js";
 import { writeAtomically, type Payload } from "./atomic-writer.js";
 import { configMapPayload, defaultVolumeFileMode, secretPayload } from "./config-payload.js";
 import { aggregateMessage, downwardAPIPayload } from "./downward-api.js";
@@ -292,10 +292,9 @@ export class VolumeManager {
   async tearDown(uid: string): Promise<void> {
     if (!uid || uid.includes("/") || uid === "." || uid === "..") throw new Error(`invalid pod uid ${JSON.stringify(uid)}`);
     const dir = podDir(this.config.podsDir, uid);
-    await unmountAll(dir);
     // Never remove recursively through a mount that is still there: a subPath bind of a
     // hostPath volume would take host files with it.
-    const left = mountsUnder(dir);
+    const left = await unmountBelow(dir);
     if (left.length > 0) throw new Error(`pod ${uid}: still mounted after unmount: ${left.join(", ")}`);
     await rm(dir, { recursive: true, force: true });
   }

@@ -2,7 +2,9 @@
  * Authentication material of the API server: the cluster PKI, client certificate and
  * static token authentication, and the admin kubeconfig.
  */
-export { ADMIN_GROUP, ADMIN_USER, CA_COMMON_NAME, PkiError, ensurePki, pkiDirectory } from "./pki.js";
+export { ADMIN_GROUP, ADMIN_USER, CA_COMMON_NAME, KUBELET_CLIENT_USER, PkiError, ensurePki, pkiDirectory } from "./pki.js";
+export { createCertificateAuthority, issueCertificate } from "./certificate-issuer.js";
+export type { LeafCertificateSpec } from "./certificate-issuer.js";
 export type { CertificateAndKey, EnsurePkiOptions, IssuedCertificate, Pki, PkiCertificateName } from "./pki.js";
 export { LOOPBACK_HOSTS, subjectAltNamesFor } from "./serving-hosts.js";
 export type { SubjectAltNames } from "./serving-hosts.js";

@@ -17,7 +17,7 @@ async function freshDataDir(): Promise<string> {
   return dir;
 }
 
-const FILES = ["admin.crt", "admin.key", "apiserver.crt", "apiserver.key", "ca.crt", "ca.key"];
+const FILES = ["admin.crt", "admin.key", "apiserver.crt", "apiserver.key", "ca.crt", "ca.key", "kubelet-client.crt", "kubelet-client.key"];
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 describe("ensurePki", () => {
@@ -29,7 +29,7 @@ describe("ensurePki", () => {
     t.diagnostic(`first start: ${elapsedMs.toFixed(1)} ms`);
     assert.ok(elapsedMs < 1000, `first start took ${elapsedMs} ms`);
 
-    assert.deepEqual(pki.issued.map((i) => i.name), ["ca", "apiserver", "admin"]);
+    assert.deepEqual(pki.issued.map((i) => i.name), ["ca", "apiserver", "admin", "kubelet-client"]);
     assert.equal(pki.directory, pkiDirectory(dataDir));
     assert.deepEqual((await readdir(pki.directory)).sort(), FILES);
     assert.equal((await stat(pki.directory)).mode & 0o777, 0o700);
@@ -57,6 +57,11 @@ describe("ensurePki", () => {
     assert.ok(admin.verify(ca.publicKey));
     assert.deepEqual({ ...admin.toLegacyObject().subject }, { O: "system:masters", CN: "admin" });
     assert.deepEqual(admin.toLegacyObject().ext_key_usage, ["1.3.6.1.5.5.7.3.2"]);
+    // The API server's identity towards node agents, as kubeadm's apiserver-kubelet-client.
+    const kubeletClient = new X509Certificate(pki.kubeletClient.certPem);
+    assert.ok(kubeletClient.verify(ca.publicKey));
+    assert.deepEqual({ ...kubeletClient.toLegacyObject().subject }, { O: "system:masters", CN: "kube-apiserver-kubelet-client" });
+    assert.deepEqual(kubeletClient.toLegacyObject().ext_key_usage, ["1.3.6.1.5.5.7.3.2"]);
   });
 
   test("a later start loads the same CA and certificates without issuing anything", async (t) => {
@@ -98,6 +103,7 @@ describe("ensurePki", () => {
     assert.deepEqual(later.issued, [
       { name: "apiserver", reason: "expires soon" },
       { name: "admin", reason: "expires soon" },
+      { name: "kubelet-client", reason: "expires soon" },
     ]);
     assert.equal(later.ca.certPem, first.ca.certPem);
   });
@@ -124,6 +130,7 @@ describe("ensurePki", () => {
       "ca: missing",
       "apiserver: not issued by the current CA",
       "admin: not issued by the current CA",
+      "kubelet-client: not issued by the current CA",
     ]);
   });
 

@@ -4,6 +4,8 @@
  *   DATA/pki/ca.crt, ca.key                 self-signed CA "peapod-ca" (10 years)
  *   DATA/pki/apiserver.crt, apiserver.key   serving certificate, SANs = loopback + hosts
  *   DATA/pki/admin.crt, admin.key           client certificate CN=admin, O=system:masters
+ *   DATA/pki/kubelet-client.crt, .key       the API server's client certificate for node agents,
+ *                                           CN=kube-apiserver-kubelet-client, O=system:masters (kubeadm's)
  *
  * Each start re-checks the leaf certificates and reissues one that is missing, does not
  * match its key, is not signed by the CA, is close to expiry, or (serving certificate)
@@ -30,6 +32,8 @@ export type { CertificateAndKey } from "./certificate-issuer.js";
 export const CA_COMMON_NAME = "peapod-ca";
 export const ADMIN_USER = "admin";
 export const ADMIN_GROUP = "system:masters";
+/** The identity node agents accept from the API server (kubeadm's apiserver-kubelet-client). */
+export const KUBELET_CLIENT_USER = "kube-apiserver-kubelet-client";
 
 const CA_VALIDITY_DAYS = 3650;
 const LEAF_VALIDITY_DAYS = 365;
@@ -37,7 +41,7 @@ const LEAF_VALIDITY_DAYS = 365;
 const LEAF_RENEW_BEFORE_DAYS = 90;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type PkiCertificateName = "ca" | "apiserver" | "admin";
+export type PkiCertificateName = "ca" | "apiserver" | "admin" | "kubelet-client";
 
 export interface IssuedCertificate {
   readonly name: PkiCertificateName;
@@ -51,6 +55,7 @@ export interface Pki {
   readonly ca: CertificateAndKey;
   readonly apiserver: CertificateAndKey;
   readonly admin: CertificateAndKey;
+  readonly kubeletClient: CertificateAndKey;
   /** What this call wrote; empty when everything on disk was still good. */
   readonly issued: readonly IssuedCertificate[];
 }
@@ -86,7 +91,7 @@ export async function ensurePki(dataDir: string, options: EnsurePkiOptions): Pro
   }
   const caCertificate = new X509Certificate(ca.certPem);
 
-  const leaf = async (name: "apiserver" | "admin", spec: LeafCertificateSpec): Promise<CertificateAndKey> => {
+  const leaf = async (name: "apiserver" | "admin" | "kubelet-client", spec: LeafCertificateSpec): Promise<CertificateAndKey> => {
     const current = await readPair(directory, name);
     let reason = "missing";
     if (current !== undefined) {
@@ -112,7 +117,13 @@ export async function ensurePki(dataDir: string, options: EnsurePkiOptions): Pro
     usage: "clientAuth",
     validityDays: LEAF_VALIDITY_DAYS,
   });
-  return { directory, ca, apiserver, admin, issued };
+  const kubeletClient = await leaf("kubelet-client", {
+    commonName: KUBELET_CLIENT_USER,
+    organizations: [ADMIN_GROUP],
+    usage: "clientAuth",
+    validityDays: LEAF_VALIDITY_DAYS,
+  });
+  return { directory, ca, apiserver, admin, kubeletClient, issued };
 }
 
 async function loadCertificateAuthority(directory: string, now: Date): Promise<CertificateAndKey | undefined> {

@@ -24,6 +24,8 @@ export interface ConmonCreateOptions {
   socketDir: string;
   terminal: boolean;
   stdin: boolean;
+  /** Close the container's stdin when the first attached client goes (Kubernetes' stdinOnce). */
+  stdinOnce: boolean;
   timeoutMs?: number;
 }
 
@@ -45,6 +47,8 @@ export function conmonArgs(o: ConmonCreateOptions): string[] {
   ];
   if (o.terminal) args.push("-t");
   if (o.stdin) args.push("-i");
+  // conmon closes stdin whenever an attached client leaves unless told otherwise.
+  if (o.stdin && !o.stdinOnce) args.push("--leave-stdin-open");
   return args;
 }
 

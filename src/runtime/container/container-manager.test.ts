@@ -460,9 +460,7 @@ describe("exec", () => {
       for (let i = 0; i < 100 && !re.test(out.text()); i++) await new Promise((r) => setTimeout(r, 50));
       assert.match(out.text(), re);
     };
-    // runc sizes the container's console just after the process starts, so a command typed
-    // ahead of the prompt may run on a 0x0 terminal; a person types after the prompt.
-    await waitFor(/\/ # /);
+    // Typed ahead of the prompt: the console must have its size before the process starts.
     stdin.push("tty; stty size\n");
     await waitFor(/30 100/);
     assert.match(out.text(), /\/dev\/pts\/\d+/);
@@ -471,6 +469,24 @@ describe("exec", () => {
     stdin.push("stty size; exit 5\n");
     assert.equal(await session.exit, 5);
     assert.match(out.text(), /40 120/);
+  });
+
+  test("with a TTY: a command that reads the size at once sees the requested one", async () => {
+    for (let i = 0; i < 5; i++) {
+      const out = sink();
+      const session = await m.exec(id, { cmd: ["stty", "size"], tty: true, stdout: out.stream, size: { width: 91 + i, height: 17 } });
+      assert.equal(await session.exit, 0);
+      assert.match(out.text(), new RegExp(`^17 ${91 + i}\\r*\\n`));
+    }
+  });
+
+  test("a missing binary is an error with runc's reason, with and without a TTY; a real exit 255 is an exit code", async () => {
+    for (const tty of [false, true]) {
+      const session = await m.exec(id, { cmd: ["no-such-binary"], tty });
+      await assert.rejects(session.exit, /OCI runtime exec failed: .*no-such-binary.*executable file not found in \$PATH: unknown/);
+    }
+    const session = await m.exec(id, { cmd: ["sh", "-c", "exit 255"], tty: false });
+    assert.equal(await session.exit, 255);
   });
 
   test("kill ends the process inside the container, not only the runc client", async () => {
@@ -501,6 +517,92 @@ describe("exec", () => {
     const done = await runContainer(m, sb, containerConfig("done", ["true"]));
     await exited(m, done);
     await assert.rejects(m.execSync(done, ["true"], 5), (e) => isRuntimeError(e, "FailedPrecondition"));
+  });
+});
+
+describe("attach", () => {
+  let m: ContainerManager;
+  let sb: SandboxContext;
+  before(async () => {
+    m = await ContainerManager.open({ layout: newLayout() });
+    sb = await podSandbox("pod-attach");
+  });
+  after(async () => {
+    for (const c of await m.list()) await m.remove(c.id);
+    await m.close();
+  });
+
+  const waitFor = async (text: () => string, re: RegExp): Promise<void> => {
+    for (let i = 0; i < 100 && !re.test(text()); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.match(text(), re);
+  };
+
+  test("without a TTY: stdin reaches the process, stdout and stderr come apart, stdinOnce closes stdin at the client's end", async () => {
+    const id = await runContainer(m, sb, containerConfig("cat-once", ["sh", "-c", "while read l; do echo \"out $l\"; echo \"err $l\" >&2; done; echo bye; exit 3"], { stdin: true, stdinOnce: true }));
+    const out = sink();
+    const err = sink();
+    const stdin = new Readable({ read() {} });
+    const session = await m.attach(id, { stdin, stdout: out.stream, stderr: err.stream, tty: false });
+    stdin.push("one\n");
+    await waitFor(out.text, /out one\n/);
+    stdin.push("two\n");
+    stdin.push(null);
+    await session.done;
+    assert.equal(out.text(), "out one\nout two\nbye\n");
+    assert.equal(err.text(), "err one\nerr two\n");
+    const s = await exited(m, id);
+    assert.equal(s.exitCode, 3);
+  });
+
+  test("without stdinOnce, stdin stays open for the next client", async () => {
+    const id = await runContainer(m, sb, containerConfig("cat-open", ["sh", "-c", "while read l; do echo \"got $l\"; done"], { stdin: true }));
+    for (const word of ["first", "second"]) {
+      const out = sink();
+      const stdin = new Readable({ read() {} });
+      const session = await m.attach(id, { stdin, stdout: out.stream, tty: false });
+      stdin.push(`${word}\n`);
+      await waitFor(out.text, new RegExp(`got ${word}\n`));
+      stdin.push(null);
+      session.detach();
+      await session.done;
+    }
+    assert.equal((await m.status(id)).state, "CONTAINER_RUNNING");
+  });
+
+  test("with a TTY: input is echoed, the initial size and a resize reach the terminal", async () => {
+    const id = await runContainer(m, sb, containerConfig("tty-sh", ["sh"], { stdin: true, stdinOnce: true, tty: true }));
+    const out = sink();
+    const stdin = new Readable({ read() {} });
+    const session = await m.attach(id, { stdin, stdout: out.stream, tty: true, size: { width: 101, height: 31 } });
+    stdin.push("stty size\n");
+    await waitFor(out.text, /31 101/);
+    // Back to back, as kubectl attach sends size+1 then size to force a redraw.
+    session.resize({ width: 121, height: 41 });
+    session.resize({ width: 120, height: 40 });
+    await new Promise((r) => setTimeout(r, 100));
+    stdin.push("stty size; exit 4\n");
+    await session.done;
+    assert.match(out.text(), /40 120/);
+    assert.equal((await exited(m, id)).exitCode, 4);
+  });
+
+  test("with a TTY: a resize right after the initial size wins, as kubectl attach sends them", async () => {
+    const id = await runContainer(m, sb, containerConfig("tty-redraw", ["sh"], { stdin: true, tty: true }));
+    const out = sink();
+    const stdin = new Readable({ read() {} });
+    const session = await m.attach(id, { stdin, stdout: out.stream, tty: true, size: { width: 91, height: 21 } });
+    session.resize({ width: 90, height: 20 });
+    await new Promise((r) => setTimeout(r, 200));
+    stdin.push("stty size\n");
+    await waitFor(out.text, /\d+ \d+\r?\n/);
+    assert.match(out.text(), /20 90/);
+    session.detach();
+    await session.done;
+  });
+
+  test("attaching to a container that is not running is FailedPrecondition", async () => {
+    const id = await m.create(sb, containerConfig("never-started", ["sleep", "1"], { stdin: true }), imageOf());
+    await assert.rejects(m.attach(id, { tty: false }), (e) => isRuntimeError(e) && e.reason === "FailedPrecondition");
   });
 });
 

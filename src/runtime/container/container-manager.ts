@@ -16,6 +16,8 @@ import { mountOverlay } from "../image/overlay.js";
 import type { RuntimeLayout } from "../layout.js";
 import { mountsUnder, unmountAll } from "../mount.js";
 import type {
+  AttachOptions,
+  AttachSession,
   ContainerConfig,
   ContainerEvent,
   ContainerEventType,
@@ -28,6 +30,7 @@ import type {
 } from "../runtime.js";
 import type { SandboxContext } from "../sandbox-context.js";
 import { detectCgroups, oomKillCount, removeCgroup, type CgroupHost } from "./cgroups.js";
+import { attachThroughConmon } from "./attach.js";
 import { createWithConmon } from "./conmon.js";
 import { execSync, startExec, type ExecTarget } from "./exec.js";
 import { ExitWatcher, readExitFile, type ContainerExit } from "./exit-watcher.js";
@@ -257,6 +260,7 @@ export class ContainerManager {
         socketDir: this.layout.conmonSockets,
         terminal: config.tty,
         stdin: config.stdin,
+        stdinOnce: config.stdinOnce,
       }).finally(() => this.cgroupsInCreation.delete(r.cgroupsPath));
       await this.commit({ ...r, complete: true }, "CONTAINER_CREATED_EVENT");
     } catch (e) {
@@ -344,6 +348,10 @@ export class ContainerManager {
 
   async exec(id: string, o: ExecOptions): Promise<ExecSession> {
     return startExec(this.execTarget(id), o);
+  }
+
+  async attach(id: string, o: AttachOptions): Promise<AttachSession> {
+    return attachThroughConmon(this.execTarget(id).stateDir, o);
   }
 
   async execSync(id: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResult> {

@@ -11,7 +11,7 @@
  */
 import { spawn as spawnChild } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { constants } from "node:os";
 import { Writable } from "node:stream";
@@ -42,6 +42,46 @@ function killByPidFile(pidFile: string): void {
   }
 }
 
+/**
+ * runc's own failure to start the process (a missing binary, a bad cwd) is exit code 255
+ * with an error-level line in its log, which goes to a file so that the process's stderr
+ * carries only the process's output. That is an error, not an exit code: containerd reports
+ * it as `OCI runtime exec failed: <runc's message>: unknown`, and so do we.
+ */
+function runcLogArgs(logFile: string): string[] {
+  return ["--log", logFile, "--log-format", "json"];
+}
+
+function startFailure(logFile: string, code: number): RuntimeError | undefined {
+  if (code !== 255) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(logFile, "utf8");
+  } catch {
+    return undefined;
+  }
+  for (const line of text.split("\n")) {
+    try {
+      const entry = JSON.parse(line) as { level?: string; msg?: string };
+      if ((entry.level === "error" || entry.level === "fatal") && entry.msg) {
+        return new RuntimeError("Internal", `OCI runtime exec failed: ${entry.msg}: unknown`);
+      }
+    } catch {
+      // not a JSON line
+    }
+  }
+  return undefined;
+}
+
+/** Settles an exec's exit once runc is gone: its exit code, or why runc could not start it. */
+function settle(resolve: (code: number) => void, reject: (e: Error) => void, files: { pidFile: string; logFile: string }, code: number): void {
+  const failure = startFailure(files.logFile, code);
+  rmSync(files.pidFile, { force: true });
+  rmSync(files.logFile, { force: true });
+  if (failure) reject(failure);
+  else resolve(code);
+}
+
 function exitStatus(code: number | null, signal: NodeJS.Signals | null): number {
   if (code !== null) return code;
   const n = signal ? constants.signals[signal] : undefined;
@@ -56,7 +96,8 @@ function pipeStdin(stdin: ExecOptions["stdin"], write: (b: Buffer) => void, end:
 }
 
 function startPiped(t: ExecTarget, o: ExecOptions, pidFile: string): ExecSession {
-  const child = spawnChild(t.runc.binary, t.runc.args("exec", "--pid-file", pidFile, t.containerId, ...o.cmd), {
+  const logFile = `${pidFile}.log`;
+  const child = spawnChild(t.runc.binary, t.runc.args(...runcLogArgs(logFile), "exec", "--pid-file", pidFile, t.containerId, ...o.cmd), {
     stdio: [o.stdin ? "pipe" : "ignore", "pipe", "pipe"],
   });
   let exited = false;
@@ -76,8 +117,7 @@ function startPiped(t: ExecTarget, o: ExecOptions, pidFile: string): ExecSession
     child.once("error", (e) => reject(new RuntimeError("Internal", `runc exec: ${e.message}`, { cause: e })));
     child.once("close", (code, signal) => {
       exited = true;
-      rmSync(pidFile, { force: true });
-      resolve(exitStatus(code, signal));
+      settle(resolve, reject, { pidFile, logFile }, exitStatus(code, signal));
     });
   });
   return {
@@ -91,9 +131,23 @@ function startPiped(t: ExecTarget, o: ExecOptions, pidFile: string): ExecSession
   };
 }
 
+/**
+ * The container's process spec with the exec's command and terminal size. `runc exec -t`
+ * alone sizes the new console from its own terminal only after the process has started, so
+ * a command that looks at once saw 0x0; a process spec's consoleSize is applied by runc's
+ * init before the process runs. Without --process runc starts from the same spec.process.
+ */
+function terminalProcessSpec(t: ExecTarget, cmd: string[], size: TerminalSize): object {
+  const spec = JSON.parse(readFileSync(join(t.stateDir, "config.json"), "utf8")) as { process?: Record<string, unknown> };
+  return { ...spec.process, args: cmd, terminal: true, consoleSize: { height: size.height, width: size.width } };
+}
+
 function startTerminal(t: ExecTarget, o: ExecOptions, pidFile: string): ExecSession {
-  const size: TerminalSize = o.size ?? { width: 80, height: 24 };
-  const pty = spawnPty(t.runc.binary, t.runc.args("exec", "-t", "--pid-file", pidFile, t.containerId, ...o.cmd), {
+  const size: TerminalSize = o.size && o.size.width > 0 && o.size.height > 0 ? o.size : { width: 80, height: 24 };
+  const processFile = pidFile.replace(/\.pid$/, ".process.json");
+  writeFileSync(processFile, JSON.stringify(terminalProcessSpec(t, o.cmd, size)));
+  const logFile = `${pidFile}.log`;
+  const pty = spawnPty(t.runc.binary, t.runc.args(...runcLogArgs(logFile), "exec", "-t", "--pid-file", pidFile, "--process", processFile, t.containerId), {
     cols: size.width,
     rows: size.height,
     encoding: null,
@@ -106,11 +160,11 @@ function startTerminal(t: ExecTarget, o: ExecOptions, pidFile: string): ExecSess
   pipeStdin(o.stdin, (b) => pty.write(b), () => {
     if (!exited) pty.write("\x04");
   });
-  const exit = new Promise<number>((resolve) => {
+  const exit = new Promise<number>((resolve, reject) => {
     pty.onExit(({ exitCode, signal }) => {
       exited = true;
-      rmSync(pidFile, { force: true });
-      resolve(signal ? 128 + signal : exitCode);
+      rmSync(processFile, { force: true });
+      settle(resolve, reject, { pidFile, logFile }, signal ? 128 + signal : exitCode);
     });
   });
   return {

@@ -5,24 +5,8 @@
  * garbage collection apart from pulls.
  */
 
-/** Runs at most `limit` tasks at once; the rest wait in call order. */
-export class Limiter {
-  private active = 0;
-  private readonly queue: Array<() => void> = [];
-
-  constructor(private readonly limit: number) {}
-
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.queue.push(resolve));
-    this.active++;
-    try {
-      return await fn();
-    } finally {
-      this.active--;
-      this.queue.shift()?.();
-    }
-  }
-}
+// The limiter is base's: the event recorder bounds its writes with it too.
+export { Limiter } from "../../base/index.js";
 
 interface Shared<T> {
   key: string;

@@ -107,17 +107,13 @@ export class PodNetwork {
     };
   }
 
-  private loopbackConfig(): CniNetworkConfig {
-    return { cniVersion, name: networkName, type: "loopback" };
-  }
-
-  /** Puts the pod's netns on the network; resolves with the bridge plugin's result. */
+  /**
+   * Puts the pod's netns on the network; resolves with the bridge plugin's result. The
+   * loopback is not the CNI loopback plugin's: createNamespaces brings lo up in the same
+   * process that makes the namespace, one spawn fewer on the way up and on the way down.
+   */
   async attach(id: string, netns: string, args: Record<string, string>): Promise<CniResult> {
-    const bin = this.state.cniBinDir;
-    const [result] = await Promise.all([
-      execPlugin(bin, this.bridgeConfig(), { command: "ADD", containerId: id, netns, ifName: podInterface, args }),
-      execPlugin(bin, this.loopbackConfig(), { command: "ADD", containerId: id, netns, ifName: "lo", args }),
-    ]);
+    const result = await execPlugin(this.state.cniBinDir, this.bridgeConfig(), { command: "ADD", containerId: id, netns, ifName: podInterface, args });
     await this.ensureBridge();
     return result!;
   }
@@ -128,11 +124,7 @@ export class PodNetwork {
    * then only release what IPAM holds, which is what a half-set-up sandbox needs.
    */
   async detach(id: string, netns: string, prevResult?: CniResult): Promise<void> {
-    const bin = this.state.cniBinDir;
-    await Promise.all([
-      execPlugin(bin, this.bridgeConfig(), { command: "DEL", containerId: id, netns, ifName: podInterface, ...(prevResult ? { prevResult } : {}) }),
-      execPlugin(bin, this.loopbackConfig(), { command: "DEL", containerId: id, netns, ifName: "lo" }),
-    ]);
+    await execPlugin(this.state.cniBinDir, this.bridgeConfig(), { command: "DEL", containerId: id, netns, ifName: podInterface, ...(prevResult ? { prevResult } : {}) });
   }
 
   /**

@@ -18,8 +18,9 @@ interface ForwardRequest {
 export interface ForwardReply {
   id: number;
   ok: boolean;
-  /** errno name on failure, e.g. ECONNREFUSED. */
+  /** errno name on failure, e.g. ECONNREFUSED: for 127.0.0.1, and for ::1 in code6. */
   code?: string;
+  code6?: string;
   message?: string;
 }
 
@@ -47,9 +48,9 @@ async function forward(req: ForwardRequest): Promise<void> {
     // localhost may be served on IPv6 only.
     try {
       reply({ id: req.id, ok: true }, await dial("::1", req.port));
-    } catch {
+    } catch (second) {
       const e = first as NodeJS.ErrnoException;
-      reply({ id: req.id, ok: false, code: e.code ?? "EIO", message: e.message });
+      reply({ id: req.id, ok: false, code: e.code ?? "EIO", code6: (second as NodeJS.ErrnoException).code ?? "EIO", message: e.message });
     }
   }
 }

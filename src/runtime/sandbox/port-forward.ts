@@ -20,6 +20,23 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+/** Go's texts for the errno names a dial fails with (syscall.Errno.Error). */
+const goErrnoText: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  ETIMEDOUT: "connection timed out",
+  EHOSTUNREACH: "no route to host",
+  ENETUNREACH: "network is unreachable",
+  EADDRNOTAVAIL: "cannot assign requested address",
+  ECONNRESET: "connection reset by peer",
+};
+
+/** containerd's text for a failed port-forward dial, which kubectl users know (both families tried). */
+export function dialFailure(sandboxId: string, port: number, reply: Pick<ForwardReply, "code" | "code6">): string {
+  const text = (code: string | undefined): string => (code ? (goErrnoText[code] ?? code) : "no socket");
+  return `failed to connect to localhost:${port} inside namespace "${sandboxId}", ` +
+    `IPv4: dial tcp4 127.0.0.1:${port}: connect: ${text(reply.code)} IPv6 dial tcp6 [::1]:${port}: connect: ${text(reply.code6 ?? reply.code)}`;
+}
+
 export class PortForwardRelay {
   private readonly child: ChildProcess;
   private readonly pending = new Map<number, Pending>();
@@ -77,8 +94,12 @@ export class PortForwardRelay {
     this.pending.delete(reply.id);
     clearTimeout(p.timer);
     this.idle();
-    if (reply.ok && socket) p.resolve(socket);
-    else p.reject(new RuntimeError("Internal", `failed to connect to localhost:${p.port} inside namespace "${this.sandboxId}": ${reply.code ?? "no socket"}`));
+    if (reply.ok && socket) {
+      // TCP half-close: the pod ending its side must not end ours (Node's default would).
+      socket.allowHalfOpen = true;
+      p.resolve(socket);
+    }
+    else p.reject(new RuntimeError("Internal", dialFailure(this.sandboxId, p.port, reply)));
   }
 
   private idle(): void {

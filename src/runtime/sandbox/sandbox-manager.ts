@@ -15,17 +15,17 @@ import type { Duplex } from "node:stream";
 import { KeyedMutex } from "../../base/index.js";
 import { RuntimeError, notFound } from "../errors.js";
 import type { RuntimeLayout } from "../layout.js";
-import { mountPoints, mountTmpfs, mountsUnder, unmountAll } from "../mount.js";
+import { mountPoints, unmountBelow, type TmpfsOptions } from "../mount.js";
 import type { PodSandboxConfig, PodSandboxFilter, PodSandboxStatus } from "../runtime.js";
 import type { SandboxContext } from "../sandbox-context.js";
 import { resultIps } from "./cni.js";
 import { deleteTable, HostPortTable } from "./host-ports.js";
-import { applySysctls, createNamespaces, findPidHolder, holderAlive, killPidHolder, startPidHolder } from "./namespaces.js";
+import { applySysctls, createNamespaces, findPidHolder, holderAlive, isNamespaceFile, killPidHolder, startPidHolder } from "./namespaces.js";
 import { nodeHostname, writePodFiles } from "./pod-files.js";
 import {
   PodNetwork, readNetworkState, removeBridge, validateNetworkConfig, writeNetworkState, type NetworkState, type PodNetworkConfig,
 } from "./pod-network.js";
-import { PortForwardRelay } from "./port-forward.js";
+import { dialFailure, PortForwardRelay } from "./port-forward.js";
 import { readMeta, sandboxPaths, writeMeta, type HostPortRule, type SandboxMeta, type SandboxPaths } from "./sandbox-meta.js";
 
 export type { PodNetworkConfig } from "./pod-network.js";
@@ -37,8 +37,8 @@ export interface SandboxManagerOptions {
   cgroupRoot: string;
 }
 
-/** Docker's default /dev/shm size, which pods get unless they mount their own. */
-const shmSizeBytes = 64 * 1024 * 1024;
+/** A pod's /dev/shm: Docker's default size, which pods get unless they mount their own. */
+const shmOptions: TmpfsOptions = { mode: 0o1777, sizeBytes: 64 * 1024 * 1024 };
 const sandboxIdPattern = /^[0-9a-f]{64}$/;
 
 export class SandboxManager {
@@ -104,9 +104,12 @@ export class SandboxManager {
     try {
       mkdirSync(paths.dir);
       if (config.logDirectory) mkdirSync(config.logDirectory, { recursive: true });
+      if (!config.hostIpc) mkdirSync(paths.shm);
       await settleAll([
-        createNamespaces(paths, { net: !!ns.network, ipc: !!ns.ipc, uts: !!ns.uts, hostname: config.hostname }),
-        config.hostIpc ? undefined : mountShm(paths.shm),
+        createNamespaces(paths, {
+          net: !!ns.network, ipc: !!ns.ipc, uts: !!ns.uts, hostname: config.hostname,
+          ...(config.hostIpc ? {} : { tmpfs: { target: paths.shm, options: shmOptions } }),
+        }),
         config.sharePid
           ? startPidHolder(paths, id).then((pgid) => {
               meta.holderPid = pgid;
@@ -299,7 +302,7 @@ async function teardown(paths: SandboxPaths, meta: SandboxMeta | undefined, netw
   const hostNetwork = meta?.config.hostNetwork ?? false;
   // An incomplete record may predate the ADD that made an interface or took an address.
   if (network && !hostNetwork && (!meta?.complete || meta.cniResult)) {
-    const netns = mountsUnder(paths.net).length > 0 ? paths.net : "";
+    const netns = isNamespaceFile(paths.net) ? paths.net : "";
     await network.detach(id, netns, meta?.cniResult);
   }
   await hostPorts?.publish(id, []);
@@ -309,15 +312,9 @@ async function teardown(paths: SandboxPaths, meta: SandboxMeta | undefined, netw
 
 /** Unmounts everything under the sandbox directory, then deletes it; never rm -rf across a mount. */
 async function removeDir(paths: SandboxPaths): Promise<void> {
-  await unmountAll(paths.dir);
-  const left = mountsUnder(paths.dir);
+  const left = await unmountBelow(paths.dir);
   if (left.length > 0) throw new RuntimeError("Internal", `sandbox directory ${paths.dir} still has mounts: ${left.join(", ")}`);
   rmSync(paths.dir, { recursive: true, force: true });
-}
-
-async function mountShm(path: string): Promise<void> {
-  mkdirSync(path);
-  await mountTmpfs(path, { mode: 0o1777, sizeBytes: shmSizeBytes });
 }
 
 /** Waits for every step (so a failure is undone only once nothing is still running), then throws the first failure. */
@@ -399,7 +396,7 @@ function dialHost(id: string, port: number): Promise<Duplex> {
       resolve(socket);
     });
     socket.once("error", (e: NodeJS.ErrnoException) =>
-      reject(new RuntimeError("Internal", `failed to connect to localhost:${port} inside namespace "${id}": ${e.code ?? e.message}`)),
+      reject(new RuntimeError("Internal", dialFailure(id, port, { code: e.code ?? "EIO" }))),
     );
   });
 }
