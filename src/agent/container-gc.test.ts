@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { RuntimeError, type ContainerStatus as RuntimeContainerStatus } from "../runtime/index.js";
-import { collectContainers, evictableContainers } from "./container-gc.js";
+import { collectContainers, containerIdsInStatus, evictableContainers } from "./container-gc.js";
 import { computePodStatus } from "./pod-status.js";
 import { at, container, instance, pod, sandbox } from "./testing/pod-fixtures.js";
 
@@ -51,6 +51,15 @@ describe("evictableContainers keeps the latest two attempts of each container", 
       assert.deepEqual(ids(evictableContainers(c.containers)), c.evicted);
     });
   }
+
+  test("an instance the written status still names stays until the status moves on", () => {
+    const containers = [0, 1, 2].map((a) => instance("app", a, "exited", { exitCode: 1 })).concat(instance("app", 3, "running"));
+    // Written before the agent saw attempt 2 exit: lastState is attempt 1.
+    const written = computePodStatus(pod({ containers: [container("app")] }), { sandbox: sandbox(), containers: containers.slice(0, 3).map((c, i) => (i === 2 ? instance("app", 2, "running") : c)) }, {}, at(100));
+    const inStatus = containerIdsInStatus(written);
+    assert.deepEqual([...inStatus].sort(), ["app-1", "app-2"]);
+    assert.deepEqual(ids(evictableContainers(containers, inStatus)), ["app-0"]);
+  });
 
   test("removing them never changes the pod's status (state, lastState, restartCount)", () => {
     for (const c of cases) {

@@ -16,18 +16,24 @@
  */
 import { isRuntimeError, type ContainerStatus as RuntimeContainerStatus, type RuntimeService } from "../runtime/index.js";
 import { rm } from "node:fs/promises";
+import type { PodStatus } from "../api/index.js";
 import { attemptsOf } from "./container-state.js";
+import { containerIdPrefix } from "./pod-status.js";
 
 /** Instances kept per container name: the latest and the one before it. */
 export const keptAttemptsPerContainer = 2;
 
-/** The pod's instances to remove: per container name, all but the newest attempts, never a running one. */
-export function evictableContainers(containers: readonly RuntimeContainerStatus[]): RuntimeContainerStatus[] {
+/**
+ * The pod's instances to remove: per container name, all but the newest attempts, never a
+ * running one, and never one the pod's written status still names (`inStatus`, runtime ids):
+ * until the next status write lands, `kubectl logs --previous` reads that instance's log.
+ */
+export function evictableContainers(containers: readonly RuntimeContainerStatus[], inStatus: ReadonlySet<string> = new Set()): RuntimeContainerStatus[] {
   const names = new Set(containers.map((c) => c.metadata.name));
   const out: RuntimeContainerStatus[] = [];
   for (const name of names) {
     for (const old of attemptsOf(containers, name).slice(keptAttemptsPerContainer)) {
-      if (old.state !== "CONTAINER_RUNNING") out.push(old);
+      if (old.state !== "CONTAINER_RUNNING" && !inStatus.has(old.id)) out.push(old);
     }
   }
   return out;
@@ -41,9 +47,10 @@ export async function collectContainers(
   runtime: Pick<RuntimeService, "removeContainer">,
   containers: readonly RuntimeContainerStatus[],
   log: (message: string) => void,
+  inStatus: ReadonlySet<string> = new Set(),
 ): Promise<Set<string>> {
   const removed = new Set<string>();
-  for (const c of evictableContainers(containers)) {
+  for (const c of evictableContainers(containers, inStatus)) {
     try {
       // The runtime keeps the CRI log; the kubelet removes it with the container.
       if (c.logPath) await rm(c.logPath, { force: true });
@@ -55,4 +62,15 @@ export async function collectContainers(
     }
   }
   return removed;
+}
+
+/** The runtime ids of the instances a written pod status names, as state or lastState. */
+export function containerIdsInStatus(status: Partial<PodStatus> | undefined): Set<string> {
+  const ids = new Set<string>();
+  for (const c of [...(status?.initContainerStatuses ?? []), ...(status?.containerStatuses ?? [])]) {
+    for (const id of [c.containerID, c.lastState?.terminated?.containerID]) {
+      if (id?.startsWith(containerIdPrefix)) ids.add(id.slice(containerIdPrefix.length));
+    }
+  }
+  return ids;
 }

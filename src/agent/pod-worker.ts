@@ -40,7 +40,7 @@ import {
   type PodSyncContext,
 } from "./container-runner.js";
 import { formatPod, latestAttempt } from "./container-state.js";
-import { collectContainers } from "./container-gc.js";
+import { collectContainers, containerIdsInStatus } from "./container-gc.js";
 import { podSandboxConfig, podUidLabel, type SandboxConfigOptions } from "./pod-sandbox-config.js";
 import { computePodStatus, statusEqual, type ContainerWaitingReason } from "./pod-status.js";
 import { PodVolumesError, type PodVolumes } from "./volumes/index.js";
@@ -347,7 +347,7 @@ export class PodWorker {
     if (observed.sandbox?.state === "SANDBOX_READY" && !plan.createSandbox && !plan.killPod) await this.#updateVolumes(pod);
     await this.#act(pod, plan, observed);
     const after = await this.#observe();
-    const removed = await collectContainers(this.deps.runtime, after.containers, this.deps.log);
+    const removed = await collectContainers(this.deps.runtime, after.containers, this.deps.log, containerIdsInStatus(this.#oldStatus()));
     if (removed.size > 0) after.containers = after.containers.filter((c) => !removed.has(c.id));
     this.#syncProbers(after);
     return after;
