@@ -124,7 +124,7 @@ async function main(): Promise<void> {
   const network = freeTestNetwork();
   const server = await startPeapod(cleanup, { agent: { bridge: network.bridge, podCIDR: network.podCIDR } });
   const k = new Kubectl(server, cleanup);
-  await waitFor(async () => (await k.ok(["get", "nodes", "-o", "name"])).trim() || undefined, { what: "the local node", timeoutMs: 30_000 });
+  await k.waitForReadyNodes();
   const manifest = {
     apiVersion: "v1",
     kind: "Pod",

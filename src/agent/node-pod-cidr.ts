@@ -5,11 +5,13 @@
  * set. A watch, not a poll, so an embedded agent starts as soon as the controller writes.
  *
  * A Node this creates is bare: the heartbeat adopts it at registration (labels, addresses,
- * capacity, conditions). Until then it carries the `node.kubernetes.io/not-ready:NoSchedule`
- * taint that upstream's NodeTaint admission gives every new node, so nothing is scheduled to
- * a node that cannot report; the node lifecycle controller removes it once Ready.
+ * capacity, conditions). Until then it says Ready=False, as a kubelet whose runtime is not up
+ * yet registers, and carries the `node.kubernetes.io/not-ready:NoSchedule` taint that
+ * upstream's NodeTaint admission gives every new node, so nothing is scheduled to a node
+ * that cannot report. Without the Ready=False condition the node lifecycle controller, which
+ * taints only for conditions it sees, would remove that taint at once; it goes once Ready.
  */
-import type { NodeObject } from "../api/index.js";
+import { formatTime, type NodeObject } from "../api/index.js";
 import { Informer, isAlreadyExists, nodesResource, type ApiClient } from "../client/index.js";
 
 export interface AwaitNodePodCIDROptions {
@@ -24,12 +26,19 @@ const slowWaitMs = 2000;
 
 export async function awaitNodePodCIDR(o: AwaitNodePodCIDROptions): Promise<string> {
   const nodes = o.client.resource<NodeObject>(nodesResource);
+  const now = formatTime(new Date());
   try {
     await nodes.create(undefined, {
       apiVersion: "v1",
       kind: "Node",
       metadata: { name: o.nodeName },
       spec: { taints: [{ key: "node.kubernetes.io/not-ready", effect: "NoSchedule" }] },
+      status: {
+        conditions: [{
+          type: "Ready", status: "False", reason: "KubeletNotReady", message: "container runtime status check may not have completed yet",
+          lastHeartbeatTime: now, lastTransitionTime: now,
+        }],
+      },
     });
   } catch (e) {
     if (!isAlreadyExists(e)) throw e; // registered before: its range, if any, is kept

@@ -168,3 +168,28 @@ test("pods: bind to a node and write the status subresource", async (t) => {
   assert.equal((patched["status"] as { podIP?: string }).podIP, "10.42.0.5");
   assert.deepEqual((await pods.list(undefined, { fieldSelector: "spec.nodeName=node-1" })).items.map((p) => p.metadata.name), ["p"]);
 });
+
+test("a request that meets a kept-alive connection the server just closed is sent again on a new one", async (t) => {
+  // The race between an idle connection's close and the next request on it, made certain:
+  // the server drops every connection at the start of its second request, unanswered.
+  const { createServer } = await import("node:http");
+  let connections = 0;
+  const requests = new WeakMap<object, number>();
+  const server = createServer((req, res) => {
+    const n = (requests.get(req.socket) ?? 0) + 1;
+    requests.set(req.socket, n);
+    if (n === 2) return void req.socket.destroy();
+    res.setHeader("Content-Type", "application/json");
+    res.end(JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: req.url?.split("/").pop() } }));
+  });
+  server.on("connection", () => connections++);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  t.after(() => new Promise<void>((r) => server.close(() => r())));
+  const port = (server.address() as { port: number }).port;
+  const client = new ApiClient({ server: `http://127.0.0.1:${port}`, ca: "", auth: { bearerToken: "unused" } });
+  t.after(() => client.close());
+  const cms = client.resource(configMaps);
+  assert.equal((await cms.get("default", "first")).metadata.name, "first");
+  assert.equal((await cms.create("default", configMap("second"))).metadata.name, "configmaps");
+  assert.equal(connections, 2, "the second request went out twice: on the reused connection, then on a new one");
+});

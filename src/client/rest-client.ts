@@ -148,7 +148,21 @@ export class ApiClient {
     this.agent.destroy();
   }
 
-  private send(method: string, path: string, options: RequestOptions, signal?: AbortSignal): Promise<http.IncomingMessage> {
+  /**
+   * A kept-alive connection the server closes just as a request goes out on it ends that
+   * request with ECONNRESET before the server read it. Go's transport retries those; so do
+   * we, once, on a new connection.
+   */
+  private async send(method: string, path: string, options: RequestOptions, signal?: AbortSignal): Promise<http.IncomingMessage> {
+    try {
+      return await this.sendOnce(method, path, options, signal);
+    } catch (e) {
+      if (!(e instanceof StaleConnectionError)) throw e;
+      return this.sendOnce(method, path, options, signal);
+    }
+  }
+
+  private sendOnce(method: string, path: string, options: RequestOptions, signal?: AbortSignal): Promise<http.IncomingMessage> {
     const url = new URL(path, this.base);
     for (const [k, v] of Object.entries(options.query ?? {})) {
       if (v !== undefined && v !== "") url.searchParams.set(k, String(v));
@@ -161,7 +175,9 @@ export class ApiClient {
     }
     return new Promise((resolve, reject) => {
       const req = this.transport.request(url, { method, headers, agent: this.agent, ...(signal ? { signal } : {}) }, resolve);
-      req.on("error", reject);
+      req.on("error", (e: NodeJS.ErrnoException) => {
+        reject(req.reusedSocket && (e.code === "ECONNRESET" || e.code === "EPIPE") ? new StaleConnectionError(e) : e);
+      });
       req.on("socket", (socket) => {
         if (this.sockets.has(socket)) return;
         this.sockets.add(socket);
@@ -171,6 +187,13 @@ export class ApiClient {
       if (!signal) req.setTimeout(this.requestTimeoutMs, () => req.destroy(new Error(`${method} ${url.pathname}: no answer within ${this.requestTimeoutMs} ms`)));
       req.end(body);
     });
+  }
+}
+
+/** A request lost to a kept-alive connection the server had closed: safe to send again. */
+class StaleConnectionError extends Error {
+  constructor(cause: Error) {
+    super(cause.message, { cause });
   }
 }
 

@@ -36,7 +36,7 @@ test("a server restart leaves the pod running; the agent adopts it without resta
 
   const first = await startPeapod(cleanup, { agent });
   let k = new Kubectl(first, cleanup);
-  await waitFor(async () => (await k.ok(["get", "nodes", "-o", "name"])).trim() || undefined, { what: "the local node", timeoutMs: 20_000 });
+  await k.waitForReadyNodes();
   const manifest = JSON.stringify({
     apiVersion: "v1",
     kind: "Pod",

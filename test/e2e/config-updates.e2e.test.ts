@@ -20,7 +20,7 @@ test("a configMap served by a running pod follows kubectl patch and kubectl appl
   const server = await startPeapod(cleanup, { agent: { bridge: network.bridge, podCIDR: network.podCIDR } });
   const k = new Kubectl(server, cleanup);
 
-  await waitFor(async () => (await k.ok(["get", "nodes", "-o", "name"])).trim() || undefined, { what: "the local node", timeoutMs: 20_000 });
+  await k.waitForReadyNodes();
   assert.equal(await k.ok(["create", "configmap", "site", "--from-literal=index.html=v1"]), "configmap/site created\n");
   const manifest = [
     "apiVersion: v1",

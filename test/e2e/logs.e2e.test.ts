@@ -50,7 +50,7 @@ describe("kubectl logs", () => {
     network = freeTestNetwork({ prefixLength: 23 });
     server = await startPeapod(cleanup, { agent: network });
     k = new Kubectl(server, cleanup);
-    await waitFor(async () => (await k.ok(["get", "nodes", "-o", "name"])).trim() || undefined, { what: "the local node", timeoutMs: 20_000 });
+    await k.waitForReadyNodes();
     await createPod("demo", {
       initContainers: [withImage(app("echo from init", "init"))],
       containers: [

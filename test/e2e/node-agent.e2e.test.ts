@@ -23,7 +23,7 @@ test("the seed's sa-frontend pod runs: kubectl create, get --watch to Running, t
   const server = await startPeapod(cleanup, { agent: { bridge: network.bridge, podCIDR: network.podCIDR } });
   const k = new Kubectl(server, cleanup);
 
-  await waitFor(async () => (await k.ok(["get", "nodes", "-o", "name"])).trim() || undefined, { what: "the local node", timeoutMs: 20_000 });
+  await k.waitForReadyNodes();
   const watch = k.spawn(["get", "pods", "--watch"], cleanup);
   const manifest = [
     "apiVersion: v1",

@@ -74,7 +74,7 @@ describe("pod health: probes, a pod that fits nowhere, graceful deletion with pr
     k = new Kubectl(server, cleanup);
     markerDir = mkdtempSync(join(tmpdir(), "peapod-prestop-"));
     cleanup.add(`remove ${markerDir}`, () => rmSync(markerDir, { recursive: true, force: true }));
-    await waitFor(async () => (await k.ok(["get", "nodes", "-o", "name"])).trim() || undefined, { what: "the local node", timeoutMs: 20_000 });
+    await k.waitForReadyNodes();
     watch = k.spawn(["get", "pods", "--watch"], cleanup);
 
     const pods = [

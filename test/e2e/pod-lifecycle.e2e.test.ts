@@ -70,7 +70,7 @@ describe("pod lifecycle through kubectl", { concurrency: true }, () => {
     const network = freeTestNetwork();
     const server = await startPeapod(cleanup, { agent: { bridge: network.bridge, podCIDR: network.podCIDR } });
     k = new Kubectl(server, cleanup);
-    await waitFor(async () => (await k.ok(["get", "nodes", "-o", "name"])).trim() || undefined, { what: "the local node", timeoutMs: 20_000 });
+    await k.waitForReadyNodes();
     // One watch for every test: each reads the rows of its own pods.
     watch = k.spawn(["get", "pods", "--watch"], cleanup);
   });

@@ -119,7 +119,7 @@ before(async () => {
   const network = freeTestNetwork();
   server = await startPeapod(cleanup, { agent: { bridge: network.bridge, podCIDR: network.podCIDR } });
   k = new Kubectl(server, cleanup);
-  await waitFor(async () => (await k.ok(["get", "nodes", "-o", "name"])).trim() || undefined, { what: "the local node", timeoutMs: 20_000 });
+  await k.waitForReadyNodes();
 });
 
 describe("the seed's walkthrough", () => {

@@ -137,6 +137,14 @@ export class Kubectl {
     });
   }
 
+  /** Waits until `count` nodes say Ready=True: a node registers NotReady and tainted until its agent reports. */
+  async waitForReadyNodes(count = 1, timeoutMs = 30_000): Promise<void> {
+    await waitFor(async () => {
+      const out = await this.ok(["get", "nodes", "-o", "jsonpath={range .items[*]}{.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}"]);
+      return out.split("\n").filter((s) => s === "True").length >= count || undefined;
+    }, { what: `${count} Ready node(s)`, timeoutMs });
+  }
+
   /** Runs kubectl and fails with its output unless it exits 0. */
   async ok(args: readonly string[], opts: { stdin?: string } = {}): Promise<string> {
     const r = await this.run(args, opts);
