@@ -28,7 +28,9 @@ test("a second node joins with peapod agent, gets its own pod range and runs a p
   const server = await startPeapod(cleanup, { agent: { bridge: network.bridge, podCIDR: network.podCIDR } });
   const k = new Kubectl(server, cleanup);
   const tokenFile = join(server.dataDir, "pki", "node-token");
-  assert.match(server.output(), new RegExp(`To add a node: peapod agent --server ${server.url} --token-file ${tokenFile}`));
+  // Printed after the "listening" line startPeapod waits for.
+  await waitFor(() => server.output().includes(`To add a node: peapod agent --server ${server.url} --token-file ${tokenFile}\n`) || undefined,
+    { what: "the join command in the server's output" });
   assert.match(readFileSync(tokenFile, "utf8"), /^K10[0-9a-f]{64}::node:[0-9a-f]{64}\n$/);
 
   const nodeName = `remote-${randomBytes(3).toString("hex")}`;
