@@ -6,9 +6,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cleanupFor } from "../harness/cleanup.js";
-import { Kubectl, startPeapod } from "../harness/peapod.js";
+import { startPeapodNode } from "../harness/peapod.js";
 import { startRegistry } from "../harness/registry.js";
-import { freeTestNetwork } from "../harness/runtime.js";
 import { waitFor } from "../harness/wait-for.js";
 import { httpGet } from "../harness/ports.js";
 
@@ -16,11 +15,7 @@ test("a configMap served by a running pod follows kubectl patch and kubectl appl
   const cleanup = cleanupFor((fn) => t.after(fn));
   const registry = await startRegistry(cleanup);
   const { reference } = await registry.push("httpd");
-  const network = freeTestNetwork();
-  const server = await startPeapod(cleanup, { agent: { bridge: network.bridge, podCIDR: network.podCIDR } });
-  const k = new Kubectl(server, cleanup);
-
-  await k.waitForReadyNodes();
+  const { k } = await startPeapodNode(cleanup);
   assert.equal(await k.ok(["create", "configmap", "site", "--from-literal=index.html=v1"]), "configmap/site created\n");
   const manifest = [
     "apiVersion: v1",

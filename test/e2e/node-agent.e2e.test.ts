@@ -8,9 +8,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { busyboxIndexHtml } from "../fixtures/images/busybox.js";
 import { cleanupFor } from "../harness/cleanup.js";
-import { Kubectl, startPeapod } from "../harness/peapod.js";
+import { startPeapodNode } from "../harness/peapod.js";
 import { startRegistry } from "../harness/registry.js";
-import { freeTestNetwork } from "../harness/runtime.js";
 import { waitFor } from "../harness/wait-for.js";
 import { httpGet } from "../harness/ports.js";
 
@@ -19,11 +18,7 @@ test("the seed's sa-frontend pod runs: kubectl create, get --watch to Running, t
   const cleanup = cleanupFor((fn) => t.after(fn));
   const registry = await startRegistry(cleanup);
   const { reference } = await registry.push("httpd");
-  const network = freeTestNetwork();
-  const server = await startPeapod(cleanup, { agent: { bridge: network.bridge, podCIDR: network.podCIDR } });
-  const k = new Kubectl(server, cleanup);
-
-  await k.waitForReadyNodes();
+  const { k, network } = await startPeapodNode(cleanup);
   const watch = k.spawn(["get", "pods", "--watch"], cleanup);
   const manifest = [
     "apiVersion: v1",

@@ -10,10 +10,9 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { cleanupFor, type Cleanup } from "../harness/cleanup.js";
-import { Kubectl, startPeapod } from "../harness/peapod.js";
+import { startPeapodNode, type Kubectl } from "../harness/peapod.js";
 import { httpGet } from "../harness/ports.js";
 import { startRegistry } from "../harness/registry.js";
-import { freeTestNetwork } from "../harness/runtime.js";
 import { waitFor } from "../harness/wait-for.js";
 
 /** The parts of a pod's status the assertions read (kubectl's JSON). */
@@ -67,10 +66,7 @@ describe("pod lifecycle through kubectl", { concurrency: true }, () => {
   before(async () => {
     const registry = await startRegistry(cleanup);
     image = (await registry.push("busybox")).reference;
-    const network = freeTestNetwork();
-    const server = await startPeapod(cleanup, { agent: { bridge: network.bridge, podCIDR: network.podCIDR } });
-    k = new Kubectl(server, cleanup);
-    await k.waitForReadyNodes();
+    ({ k } = await startPeapodNode(cleanup));
     // One watch for every test: each reads the rows of its own pods.
     watch = k.spawn(["get", "pods", "--watch"], cleanup);
   });

@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Cleanup } from "./cleanup.js";
 import { waitFor } from "./wait-for.js";
+import { freeTestNetwork, type TestNetwork } from "./runtime.js";
 
 export const repoRoot = resolve(fileURLToPath(import.meta.url), "../../../..");
 export const peapodBin = join(repoRoot, "bin/peapod");
@@ -203,4 +204,18 @@ export function startPeapodAgent(cleanup: Cleanup, opts: AgentOptions): PeapodAg
     ...(opts.token !== undefined ? ["--token", opts.token] : ["--token-file", opts.tokenFile ?? ""]), ...(opts.extraArgs ?? [])];
   const { child, output, exited, stop } = spawnPeapod(cleanup, args);
   return { dataDir, process: child, output, exited: () => exited, stop };
+}
+
+export interface PeapodNode {
+  readonly server: PeapodServer;
+  readonly k: Kubectl;
+  readonly network: TestNetwork;
+}
+
+/** A server with its node agent on a network of its own, and kubectl, once the node is Ready. */
+export async function startPeapodNode(cleanup: Cleanup, network: TestNetwork = freeTestNetwork()): Promise<PeapodNode> {
+  const server = await startPeapod(cleanup, { agent: { bridge: network.bridge, podCIDR: network.podCIDR } });
+  const k = new Kubectl(server, cleanup);
+  await k.waitForReadyNodes();
+  return { server, k, network };
 }
