@@ -7,6 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { busyboxIndexHtml } from "../fixtures/images/busybox.js";
+import { saFrontendManifest } from "../fixtures/sa-frontend.js";
 import { cleanupFor } from "../harness/cleanup.js";
 import { startPeapodNode } from "../harness/peapod.js";
 import { startRegistry } from "../harness/registry.js";
@@ -20,18 +21,7 @@ test("the seed's sa-frontend pod runs: kubectl create, get --watch to Running, t
   const { reference } = await registry.push("httpd");
   const { k, network } = await startPeapodNode(cleanup);
   const watch = k.spawn(["get", "pods", "--watch"], cleanup);
-  const manifest = [
-    "apiVersion: v1",
-    "kind: Pod",
-    "metadata:",
-    "  name: sa-frontend",
-    "spec:",
-    "  containers:",
-    `    - image: ${reference}`,
-    "      name: sa-frontend",
-    "      ports:",
-    "        - containerPort: 80",
-  ].join("\n");
+  const manifest = saFrontendManifest(reference);
   assert.equal(await k.ok(["create", "-f", "-"], { stdin: manifest }), "pod/sa-frontend created\n");
 
   await waitFor(() => /sa-frontend\s+1\/1\s+Running\s+0/.test(watch.output()) || undefined, { what: "kubectl get pods --watch to show 1/1 Running", timeoutMs: 30_000 });

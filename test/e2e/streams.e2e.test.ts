@@ -17,6 +17,7 @@ import { PassThrough, Writable } from "node:stream";
 import * as k8s from "@kubernetes/client-node";
 import { spawn as spawnPty, type IPty } from "node-pty";
 import { busyboxIndexHtml } from "../fixtures/images/busybox.js";
+import { saFrontendManifest } from "../fixtures/sa-frontend.js";
 import { Cleanup, cleanupFor } from "../harness/cleanup.js";
 import { Kubectl, startPeapod, type PeapodServer } from "../harness/peapod.js";
 import { freePort, httpGet } from "../harness/ports.js";
@@ -126,18 +127,7 @@ describe("the seed's walkthrough", () => {
   test("create sa-frontend, watch it run, port-forward to it, logs, exec hostname, describe, delete", async (t) => {
     const local = cleanupFor((fn) => t.after(fn));
     const watch = k.spawn(["get", "pods", "--watch"], local);
-    const manifest = [
-      "apiVersion: v1",
-      "kind: Pod",
-      "metadata:",
-      "  name: sa-frontend",
-      "spec:",
-      "  containers:",
-      `    - image: ${images.httpd}`,
-      "      name: sa-frontend",
-      "      ports:",
-      "        - containerPort: 80",
-    ].join("\n");
+    const manifest = saFrontendManifest(images.httpd);
     assert.equal(await k.ok(["create", "-f", "-"], { stdin: manifest }), "pod/sa-frontend created\n");
     await waitFor(() => /sa-frontend\s+1\/1\s+Running\s+0/.test(watch.output()) || undefined, { what: "get --watch to show Running", timeoutMs: 30_000 });
 
