@@ -49,7 +49,7 @@ export interface NodeAgentOptions {
   /** The CrashLoopBackOff delays (default 10 s doubling to 5 min); tests shorten them. */
   crashLoopBackOff?: Pick<CrashLoopBackOffOptions, "initialMs" | "maxMs">;
   /** The kubelet API (logs, exec, attach, port-forward) on HTTPS; absent: no server. */
-  server?: { port: number; bindAddress: string; tls: NodeServerTls };
+  server?: { port: number; bindAddress: string; tls: NodeServerTls; streamingConnectionIdleTimeoutMs?: number };
 }
 
 export class NodeAgent {

@@ -63,3 +63,52 @@ test("/apis/apps/v1 lists deployments/scale as an autoscaling/v1 Scale", async (
   assert.equal(status.kind, "Deployment");
   assert.equal(status.group, undefined, "a subresource of the same group version names no group");
 });
+
+// Kubernetes 1.32's `/api/v1` for the pod subresources Peapod serves (eviction, proxy and
+// ephemeralcontainers are not served, so not listed), in upstream's sorted order.
+const servedPodSubresources = [
+  { name: "pods/attach", kind: "PodAttachOptions", verbs: ["create", "get"] },
+  { name: "pods/binding", kind: "Binding", verbs: ["create"] },
+  { name: "pods/exec", kind: "PodExecOptions", verbs: ["create", "get"] },
+  { name: "pods/log", kind: "Pod", verbs: ["get"] },
+  { name: "pods/portforward", kind: "PodPortForwardOptions", verbs: ["create", "get"] },
+  { name: "pods/status", kind: "Pod", verbs: ["get", "patch", "update"] },
+];
+
+test("/api/v1 lists the pod subresources Peapod serves with upstream's kinds and verbs, sorted", async (t) => {
+  const s = await startInProcessServer(t);
+  const r = await s.get("/api/v1");
+  assert.equal(r.status, 200, r.text);
+  const pods = r.body.resources.filter((x: { name: string }) => x.name.startsWith("pods/"));
+  t.diagnostic(JSON.stringify(pods));
+  assert.deepEqual(pods, servedPodSubresources.map((x) => ({ ...x, singularName: "", namespaced: true })));
+});
+
+test("aggregated /api lists the same pod subresources with their responseKind", async (t) => {
+  const s = await startInProcessServer(t);
+  const r = await s.get("/api", { Accept: aggregatedAccept });
+  assert.equal(r.status, 200, r.text);
+  const pods = r.body.items[0].versions[0].resources.find((x: { resource: string }) => x.resource === "pods");
+  assert.deepEqual(pods.subresources, servedPodSubresources.map((x) => ({
+    subresource: x.name.slice("pods/".length),
+    responseKind: { group: "", version: "v1", kind: x.kind },
+    verbs: x.verbs,
+  })));
+});
+
+test("the streaming pod subresources are connect operations in OpenAPI v3, pods/log a text GET", async (t) => {
+  const s = await startInProcessServer(t);
+  const r = await s.get("/openapi/v3/api/v1");
+  assert.equal(r.status, 200, r.text);
+  const item = "/api/v1/namespaces/{namespace}/pods/{name}";
+  for (const sub of ["exec", "attach", "portforward"]) {
+    const path = r.body.paths[`${item}/${sub}`];
+    assert.ok(path, `${sub} is published`);
+    assert.deepEqual(Object.keys(path).filter((k) => k !== "parameters").sort(), ["get", "post"], sub);
+    assert.equal(path.get["x-kubernetes-action"], "connect", sub);
+  }
+  const log = r.body.paths[`${item}/log`];
+  assert.deepEqual(Object.keys(log).filter((k) => k !== "parameters"), ["get"]);
+  assert.equal(log.get.operationId, "readCoreV1NamespacedPodLog");
+  assert.ok(log.get.responses["200"].content["text/plain"]);
+});

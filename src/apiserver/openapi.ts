@@ -155,7 +155,11 @@ export class OpenApiService {
           plural: r.plural,
           namespaced: r.namespaced,
           verbs: [...r.verbs],
-          subresources: r.subresources.map((s) => ({ name: s.name, group: s.group, version: s.version, kind: s.kind, verbs: [...s.verbs] })),
+          subresources: r.subresources.map((s) => ({
+            name: s.name, group: s.group, version: s.version, kind: s.kind,
+            // A connect subresource's discovery verbs are HTTP methods, not object operations.
+            verbs: s.connect ? ["connect"] : [...s.verbs],
+          })),
         }));
       docs.set(openApiV3Key(groupVersionString(gv)), buildOpenApiV3(groupVersionString(gv), resources, this.schema));
     }

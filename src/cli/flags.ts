@@ -2,6 +2,7 @@
  * Command-line flags in the style of Kubernetes binaries: `--name value`, `--name=value`,
  * and bare booleans. Unknown flags are errors that name the flag.
  */
+import { parseGoDuration } from "../base/index.js";
 
 export interface FlagSpec {
   readonly name: string;
@@ -59,4 +60,17 @@ export function usage(command: string, summary: string, specs: readonly FlagSpec
     return `  ${left.padEnd(36)} ${s.help}${def}`;
   });
   return `Usage: peapod ${command} [flags]\n\n${summary}\n\nFlags:\n${lines.join("\n")}\n`;
+}
+
+/**
+ * A duration flag, written as Go durations are ("4h0m0s", "30s", "0"), in milliseconds; a
+ * negative or malformed value is a UsageError in pflag's words.
+ */
+export function durationFlag(flags: ReadonlyMap<string, string | boolean>, name: string): number | undefined {
+  const value = flags.get(name);
+  if (value === undefined) return undefined;
+  const ms = parseGoDuration(String(value));
+  if (ms === undefined) throw new UsageError(`invalid argument ${JSON.stringify(value)} for "--${name}" flag: time: invalid duration ${JSON.stringify(value)}`);
+  if (ms < 0) throw new UsageError(`--${name} must not be negative, not ${String(value)}`);
+  return ms;
 }

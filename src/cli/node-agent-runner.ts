@@ -10,6 +10,15 @@ import { NodeAgent, awaitNodePodCIDR, type NodeAgentOptions } from "../agent/ind
 import type { ApiClient } from "../client/index.js";
 import { LocalRuntime } from "../runtime/index.js";
 import { runtimeRootOf } from "./data-dir.js";
+import type { FlagSpec } from "./flags.js";
+
+/** `peapod server` and `peapod agent` alike: the kubelet's flag, with its default. */
+export const streamingConnectionIdleTimeoutFlag: FlagSpec = {
+  name: "streaming-connection-idle-timeout",
+  kind: "string",
+  help: "close an exec, attach or port-forward connection idle this long (0: never)",
+  default: "4h0m0s",
+};
 
 export interface NodeAgentRunOptions {
   readonly client: ApiClient;

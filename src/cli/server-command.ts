@@ -20,10 +20,10 @@ import {
 import { ApiClient } from "../client/index.js";
 import { NodeIpamController, NodeLifecycleController } from "../controllers/index.js";
 import { Scheduler } from "../scheduler/index.js";
-import { parseFlags, usage, UsageError, type FlagSpec } from "./flags.js";
+import { durationFlag, parseFlags, usage, UsageError, type FlagSpec } from "./flags.js";
 import { defaultDataDir, prepareDataDir } from "./data-dir.js";
 import { formatJoinToken } from "./join-token.js";
-import { startNodeAgent, type RunningNodeAgent } from "./node-agent-runner.js";
+import { startNodeAgent, streamingConnectionIdleTimeoutFlag, type RunningNodeAgent } from "./node-agent-runner.js";
 import { nodePortFlag, nodeServingCertificate } from "./node-serving-cert.js";
 import { onShutdownSignal } from "./shutdown-signal.js";
 import { firstNodeRange, validClusterCIDR } from "./pod-cidr.js";
@@ -39,6 +39,7 @@ const flags: FlagSpec[] = [
   { name: "pod-cidr", kind: "string", help: "the cluster's pod range; each node gets a /24 of it", default: "10.42.0.0/16" },
   { name: "bridge", kind: "string", help: "the local node's pod bridge (default: derived from the data dir)" },
   { name: "node-port", kind: "string", help: "HTTPS port of the local node agent's kubelet API (0 picks a free one)", default: "10250" },
+  streamingConnectionIdleTimeoutFlag,
   { name: "disable-scheduler", kind: "boolean", help: "run no scheduler in this process" },
   { name: "disable-controller-manager", kind: "boolean", help: "run no controllers (node lifecycle, node IPAM) in this process" },
   { name: "help", kind: "boolean", help: "show this help" },
@@ -64,6 +65,7 @@ export const serverCommand = {
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
+    const idleTimeoutMs = durationFlag(f, streamingConnectionIdleTimeoutFlag.name);
 
     const started = performance.now();
     prepareDataDir(dataDir);
@@ -72,7 +74,7 @@ export const serverCommand = {
     const tokens = await TokenAuthenticator.fromFile(nodeToken.tokenFile);
     // What `peapod agent --token-file` reads: the secret with the hash of the CA that proves this server.
     const joinTokenFile = join(dirname(tokenFilePath(dataDir)), "node-token");
-    await writeFileAtomically(joinTokenFile, `${formatJoinToken(pki.ca.certPem, nodeToken.token)}\n`, 0o600);
+    await writeFileAtomically(joinTokenFile, `${formatJoinToken(pki.ca.certPem, nodeToken.token)}\n`, { mode: 0o600 });
     const store = await openStore(endpoint);
     const schema = await loadSchema();
     const api = await createApiServer({
@@ -138,7 +140,10 @@ export const serverCommand = {
       const nodeName = String(f.get("node-name") ?? hostname()).toLowerCase();
       const bridge = f.get("bridge") as string | undefined;
       const serving = await nodeServingCertificate(pki.ca);
-      const nodeServer = { port: nodePort, bindAddress: "0.0.0.0", tls: { ...serving, caPem: pki.ca.certPem } };
+      const nodeServer = {
+        port: nodePort, bindAddress: "0.0.0.0", tls: { ...serving, caPem: pki.ca.certPem },
+        ...(idleTimeoutMs !== undefined ? { streamingConnectionIdleTimeoutMs: idleTimeoutMs } : {}),
+      };
       // With the node IPAM controller running, the local node takes the range it assigns, as
       // joined nodes do, so the two never collide; without it, the range it would assign first.
       agent = await startNodeAgent({

@@ -19,5 +19,6 @@ export {
 export { servePortForward, type PortForwardOptions } from "./portforward/index.js";
 export { portForwardProtocol, servePortForwardUpgrade } from "./serve-port-forward-upgrade.js";
 export { rejectUpgrade, writeUpgradeRefusal, type UpgradeRefusal } from "./reject-upgrade.js";
+export { defaultStreamingConnectionIdleTimeoutMs, IdleTimer, type StreamingConnectionOptions } from "./idle-timer.js";
 export { acceptSpdyUpgrade, SpdySession, type SpdyStream } from "./spdy/index.js";
 export { acceptWebSocket, isWebSocketRequest, WebSocketTunnel, type AcceptedWebSocket } from "./wsstream/index.js";

@@ -9,6 +9,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { servePortForward, type PortForwardOptions } from "./portforward/index.js";
+import { streamingIdleTimeoutMs, type StreamingConnectionOptions } from "./idle-timer.js";
 import { rejectUpgrade } from "./reject-upgrade.js";
 import { acceptSpdyUpgrade, SpdySession } from "./spdy/index.js";
 import { parsePortForwardPorts, serveWebSocketPortForward } from "./websocket-port-forward.js";
@@ -25,19 +26,26 @@ import {
 export const portForwardProtocol = "portforward.k8s.io";
 
 /** Serves one port-forward upgrade from a server's `upgrade` event, until the session ends. */
-export function servePortForwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, options: PortForwardOptions): void {
-  serve(req, socket, head, options).catch(() => socket.destroy());
+export function servePortForwardUpgrade(
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  options: PortForwardOptions,
+  connection: StreamingConnectionOptions = {},
+): void {
+  serve(req, socket, head, options, streamingIdleTimeoutMs(connection)).catch(() => socket.destroy());
 }
 
-async function serve(req: IncomingMessage, socket: Duplex, head: Buffer, options: PortForwardOptions): Promise<void> {
+async function serve(req: IncomingMessage, socket: Duplex, head: Buffer, options: PortForwardOptions, idleTimeoutMs: number): Promise<void> {
   if (!isWebSocketRequest(req)) {
-    const accepted = acceptSpdyUpgrade(req, socket, head, [portForwardProtocol]);
+    const accepted = acceptSpdyUpgrade(req, socket, head, [portForwardProtocol], { idleTimeoutMs });
     if (accepted) await servePortForward(accepted.session, options);
     return;
   }
   if (offeredSubprotocols(req).includes(portForwardTunnelProtocol)) {
     const accepted = await acceptWebSocket(req, socket, head, [portForwardTunnelProtocol]);
-    if (accepted) await servePortForward(new SpdySession(new WebSocketTunnel(accepted.websocket)), options);
+    // The tunnel's SPDY frames are what counts as traffic, as they do behind upstream's translator.
+    if (accepted) await servePortForward(new SpdySession(new WebSocketTunnel(accepted.websocket), { idleTimeoutMs }), options);
     return;
   }
   const ports = parsePortForwardPorts(new URL(req.url ?? "/", "http://localhost"));
@@ -46,5 +54,5 @@ async function serve(req: IncomingMessage, socket: Duplex, head: Buffer, options
     return;
   }
   const accepted = await acceptWebSocket(req, socket, head, [channelProtocolV4]);
-  if (accepted) await serveWebSocketPortForward(accepted.websocket, ports, options);
+  if (accepted) await serveWebSocketPortForward(accepted.websocket, ports, options, idleTimeoutMs);
 }

@@ -34,8 +34,8 @@ export function parsePortForwardPorts(url: URL): number[] | { error: string } {
   return ports;
 }
 
-export async function serveWebSocketPortForward(websocket: WebSocket, ports: readonly number[], options: PortForwardOptions): Promise<void> {
-  const connection = new ChannelConnection(websocket, { supportsStreamClose: false, inbound: ports.map((_, i) => 2 * i) });
+export async function serveWebSocketPortForward(websocket: WebSocket, ports: readonly number[], options: PortForwardOptions, idleTimeoutMs = 0): Promise<void> {
+  const connection = new ChannelConnection(websocket, { supportsStreamClose: false, inbound: ports.map((_, i) => 2 * i), idleTimeoutMs });
   await Promise.all(ports.map((port, i) => forwardChannelPair(connection, port, 2 * i, options)));
   await connection.close();
 }

@@ -264,6 +264,13 @@ describe("attach", () => {
       await waitFor(() => /If you don't see a command prompt/.test(output()) || undefined, { what: `attach banner in ${JSON.stringify(output())}` });
       pty.write("echo attached-$((40+2))\r");
       await waitFor(() => /attached-42/.test(output()) || undefined, { what: `echo through attach in ${JSON.stringify(output())}` });
+      // One newline translation, as with exec -it, podman run -it and any terminal: the
+      // container's console maps the shell's \n to \r\n (ONLCR) and kubectl's raw local
+      // terminal adds nothing (a program's own \r\n does become \r\r\n, as everywhere).
+      pty.write("printf 'lf-1\\nlf-2\\n'\r");
+      await waitFor(() => /lf-2\r\n/.test(output()) || undefined, { what: `printf through attach in ${JSON.stringify(output())}` });
+      assert.match(output(), /attached-42\r\n/);
+      assert.match(output(), /lf-1\r\nlf-2\r\n/, "\\n arrives as \\r\\n, translated once");
       // kubectl sends size+1, then the size, to make the shell redraw; both reach the
       // terminal, the second shortly after the first: ask until it has.
       await waitFor(

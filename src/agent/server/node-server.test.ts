@@ -140,3 +140,9 @@ describe("NodeServer", () => {
     assert.equal(extra.openConnections, 0);
   });
 });
+
+test("NodeServer: the streaming connection idle timeout is the kubelet's 4h0m0s unless given", () => {
+  const tls = { certPem: "", keyPem: "", caPem: "" };
+  assert.equal(new NodeServer({ port: 0, bindAddress: "127.0.0.1", tls }).streamingConnectionIdleTimeoutMs, 4 * 60 * 60 * 1000);
+  assert.equal(new NodeServer({ port: 0, bindAddress: "127.0.0.1", tls, streamingConnectionIdleTimeoutMs: 0 }).streamingConnectionIdleTimeoutMs, 0);
+});

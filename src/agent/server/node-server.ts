@@ -18,7 +18,7 @@ import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import { InternalError, NotFoundPathError, StatusError, UnauthorizedError } from "../../api/index.js";
-import { writeUpgradeRefusal } from "../../httpstream/index.js";
+import { defaultStreamingConnectionIdleTimeoutMs, writeUpgradeRefusal } from "../../httpstream/index.js";
 
 /** The subject the API server's kubelet client certificate carries (kubeadm's apiserver-kubelet-client). */
 export const kubeletClientCommonName = "kube-apiserver-kubelet-client";
@@ -44,6 +44,11 @@ export interface NodeServerOptions {
   bindAddress: string;
   tls: NodeServerTls;
   log?: (message: string) => void;
+  /**
+   * The kubelet's --streaming-connection-idle-timeout: an exec, attach or port-forward
+   * connection with no traffic for this long is closed. Default 4 h; 0: never.
+   */
+  streamingConnectionIdleTimeoutMs?: number;
 }
 
 interface Route<H> {
@@ -77,6 +82,11 @@ export class NodeServer {
   /** A handler for upgrade requests (WebSocket GET, SPDY POST) whose path matches `pattern`. */
   routeUpgrade(pattern: string, handler: UpgradeHandler): void {
     this.#upgrades.push({ segments: splitPath(pattern), handler });
+  }
+
+  /** What the streaming endpoints pass to the httpstream servers. */
+  get streamingConnectionIdleTimeoutMs(): number {
+    return this.#o.streamingConnectionIdleTimeoutMs ?? defaultStreamingConnectionIdleTimeoutMs;
   }
 
   /** The port bound once started (the real one when 0 was asked). */

@@ -26,7 +26,7 @@ export interface PortForwardDeps {
 
 export function registerPortForward(server: NodeServer, deps: PortForwardDeps): void {
   const handler = (req: IncomingMessage, socket: Duplex, head: Buffer, params: RouteParams): void => {
-    void servePodPortForward(deps, req, socket, head, params.namespace!, params.pod!).catch((e: unknown) =>
+    void servePodPortForward(deps, server.streamingConnectionIdleTimeoutMs, req, socket, head, params.namespace!, params.pod!).catch((e: unknown) =>
       refuseStream(socket, 500, e instanceof Error ? e.message : String(e)),
     );
   };
@@ -34,7 +34,7 @@ export function registerPortForward(server: NodeServer, deps: PortForwardDeps): 
   server.routeUpgrade("/portForward/:namespace/:pod/:uid", handler);
 }
 
-async function servePodPortForward(deps: PortForwardDeps, req: IncomingMessage, socket: Duplex, head: Buffer, namespace: string, name: string): Promise<void> {
+async function servePodPortForward(deps: PortForwardDeps, idleTimeoutMs: number, req: IncomingMessage, socket: Duplex, head: Buffer, namespace: string, name: string): Promise<void> {
   let pod: PodObject;
   try {
     pod = deps.lookup.findPod(namespace, name);
@@ -48,7 +48,7 @@ async function servePodPortForward(deps: PortForwardDeps, req: IncomingMessage, 
     dial: (port) => deps.runtime.portForward(sandbox.id, port),
     describePod: `${sandbox.id}, uid `,
     onError: (e) => deps.log?.(`port-forward to pod ${namespace}/${name}: ${e.message}`),
-  });
+  }, { idleTimeoutMs });
   watchPodPresence(deps, socket, pod, sandbox.id);
 }
 

@@ -73,7 +73,7 @@ export function registerRemoteCommand(
       .then((target) => {
         if ("text" in target) return refuseStream(socket, target.code, target.text);
         const url = new URL(req.url ?? "/", "https://node");
-        serveRemoteCommand(req, socket, head, (streams) => run(target, url, streams));
+        serveRemoteCommand(req, socket, head, (streams) => run(target, url, streams), { idleTimeoutMs: server.streamingConnectionIdleTimeoutMs });
       })
       .catch((e: unknown) => refuseStream(socket, 500, e instanceof Error ? e.message : String(e)));
   };

@@ -16,6 +16,12 @@ export interface SubresourceType {
   readonly version: string;
   readonly kind: string;
   readonly verbs: readonly string[];
+  /**
+   * Served as a connection rather than an object (upstream's rest.Connecter: exec, attach,
+   * portforward). Discovery lists the HTTP methods as verbs (GET -> get, POST -> create);
+   * OpenAPI publishes them as `connect` operations with no object schema.
+   */
+  readonly connect?: boolean;
 }
 
 export interface ResourceType {
@@ -67,6 +73,9 @@ function define(s: Spec): ResourceType {
     subresources.push({ name: "scale", group: "autoscaling", version: "v1", kind: "Scale", verbs: statusVerbs });
   }
   subresources.push(...(s.extraSubresources ?? []));
+  // Upstream lists a resource's paths sorted (apiserver endpoints/installer.go), so
+  // `pods/attach` comes before `pods/status` in both discovery forms.
+  subresources.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return {
     group: s.group,
     version: s.version,
@@ -90,7 +99,15 @@ export const resourceTypes: readonly ResourceType[] = [
   define({ group: "", version: "v1", kind: "Node", plural: "nodes", namespaced: false, shortNames: ["no"], status: true }),
   define({
     group: "", version: "v1", kind: "Pod", plural: "pods", namespaced: true, shortNames: ["po"], categories: ["all"], status: true,
-    extraSubresources: [{ name: "binding", group: "", version: "v1", kind: "Binding", verbs: ["create"] }],
+    // Only what Peapod serves (no eviction, proxy or ephemeralcontainers yet), with the
+    // kinds and verbs of Kubernetes 1.32's /api/v1.
+    extraSubresources: [
+      { name: "binding", group: "", version: "v1", kind: "Binding", verbs: ["create"] },
+      { name: "log", group: "", version: "v1", kind: "Pod", verbs: ["get"] },
+      { name: "exec", group: "", version: "v1", kind: "PodExecOptions", verbs: ["create", "get"], connect: true },
+      { name: "attach", group: "", version: "v1", kind: "PodAttachOptions", verbs: ["create", "get"], connect: true },
+      { name: "portforward", group: "", version: "v1", kind: "PodPortForwardOptions", verbs: ["create", "get"], connect: true },
+    ],
   }),
   define({ group: "", version: "v1", kind: "Binding", plural: "bindings", namespaced: true, verbs: ["create"], virtual: true }),
   define({ group: "", version: "v1", kind: "Event", plural: "events", namespaced: true, shortNames: ["ev"], storagePrefix: "/registry/events/" }),

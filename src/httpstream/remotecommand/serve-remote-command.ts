@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
+import { streamingIdleTimeoutMs, type StreamingConnectionOptions } from "../idle-timer.js";
 import { rejectUpgrade } from "../reject-upgrade.js";
 import { isWebSocketRequest } from "../wsstream/index.js";
 import { parseRemoteCommandOptions, requestedCommand } from "./options.js";
@@ -15,7 +16,13 @@ import type { RemoteCommandRequest } from "./status.js";
 import { serveRemoteCommandOverWebSocket } from "./websocket-remote-command.js";
 
 /** Serves one exec/attach upgrade from a server's `upgrade` event. */
-export function serveRemoteCommand(req: IncomingMessage, socket: Duplex, head: Buffer, run: RunRemoteCommand): void {
+export function serveRemoteCommand(
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  run: RunRemoteCommand,
+  connection: StreamingConnectionOptions = {},
+): void {
   const url = new URL(req.url ?? "/", "http://localhost");
   const options = parseRemoteCommandOptions(url);
   if ("error" in options) {
@@ -29,6 +36,9 @@ export function serveRemoteCommand(req: IncomingMessage, socket: Duplex, head: B
   };
   // Anything that is not a WebSocket upgrade goes to the SPDY handshake, which refuses
   // requests without `Upgrade: SPDY/3.1` with upstream's text.
-  const serve = isWebSocketRequest(req) ? serveRemoteCommandOverWebSocket : serveRemoteCommandOverSpdy;
-  serve(req, socket, head, options, request, run).catch(() => socket.destroy());
+  const idleTimeoutMs = streamingIdleTimeoutMs(connection);
+  const served = isWebSocketRequest(req)
+    ? serveRemoteCommandOverWebSocket(req, socket, head, options, request, run, { idleTimeoutMs })
+    : serveRemoteCommandOverSpdy(req, socket, head, options, request, run, { idleTimeoutMs });
+  served.catch(() => socket.destroy());
 }

@@ -34,9 +34,9 @@ export async function serveRemoteCommandOverSpdy(
   options: RemoteCommandOptions,
   request: RemoteCommandRequest,
   run: RunRemoteCommand,
-  timeouts: { streamCreationMs?: number } = {},
+  timeouts: { streamCreationMs?: number; idleTimeoutMs?: number } = {},
 ): Promise<void> {
-  const accepted = acceptSpdyUpgrade(req, socket, head, remoteCommandSpdyProtocols);
+  const accepted = acceptSpdyUpgrade(req, socket, head, remoteCommandSpdyProtocols, { idleTimeoutMs: timeouts.idleTimeoutMs ?? 0 });
   if (!accepted) return;
   const { session } = accepted;
   const closed = new Promise<void>((resolve) => (session.isClosed ? resolve() : session.once("close", () => resolve())));

@@ -25,6 +25,7 @@ export async function serveRemoteCommandOverWebSocket(
   options: RemoteCommandOptions,
   request: RemoteCommandRequest,
   run: RunRemoteCommand,
+  timeouts: { idleTimeoutMs?: number } = {},
 ): Promise<void> {
   const accepted = await acceptWebSocket(req, socket, head, remoteCommandWebSocketProtocols);
   if (!accepted) return;
@@ -32,6 +33,7 @@ export async function serveRemoteCommandOverWebSocket(
   const connection = new ChannelConnection(accepted.websocket, {
     supportsStreamClose: supportsStreamClose(accepted.protocol),
     inbound: [...(options.stdin ? [stdin] : []), ...(options.tty ? [resize] : [])],
+    idleTimeoutMs: timeouts.idleTimeoutMs ?? 0,
   });
   // Upstream's "connected" signal on the lowest writable channel (spec §7.2).
   await connection.sendEmpty(options.stdout ? stdout : options.stderr ? stderr : error);

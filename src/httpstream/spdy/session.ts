@@ -31,6 +31,7 @@ import { EventEmitter } from "node:events";
 import { Duplex } from "node:stream";
 import { encodeFrame, FrameReader, GoAwayStatus, RstStatus, SpdyProtocolError, type Frame, type HeaderFrame } from "./frames.js";
 import { HeaderCompressor, HeaderDecompressor } from "./header-block.js";
+import { IdleTimer } from "../idle-timer.js";
 
 export interface SpdyStream extends Duplex {
   /** The stream id the peer chose (odd for kubectl). */
@@ -50,6 +51,11 @@ export interface SpdySessionOptions {
   readonly streamReadHighWaterMark?: number;
   /** After close(), how long the peer gets to close its side before the transport is destroyed. */
   readonly closeTimeoutMs?: number;
+  /**
+   * Close the session after this long without a frame either way, resetting its streams
+   * first (spdystream SetIdleTimeout; see idle-timer.ts). Absent or 0: never.
+   */
+  readonly idleTimeoutMs?: number;
 }
 
 /** How the session is driven by its streams; kept narrow so a stream cannot reach the rest. */
@@ -164,6 +170,7 @@ export class SpdySession extends EventEmitter {
   private readonly streamReadHighWaterMark: number;
   private readonly closeTimeoutMs: number;
   private readonly owner: StreamOwner;
+  private readonly idleTimer: IdleTimer;
 
   constructor(
     private readonly transport: Duplex,
@@ -176,6 +183,7 @@ export class SpdySession extends EventEmitter {
     this.closeTimeoutMs = options.closeTimeoutMs ?? 5000;
     if (!(this.maxDataFrame > 0 && this.maxDataFrame <= 0xffffff)) throw new RangeError(`maxDataFrame must be 1..16777215, got ${this.maxDataFrame}`);
     this.owner = this.streamOwner();
+    this.idleTimer = new IdleTimer(options.idleTimeoutMs ?? 0, () => this.closeIdle());
 
     transport.on("data", (chunk: Buffer) => this.receive(chunk));
     transport.on("end", () => this.shutdown(GoAwayStatus.ok));
@@ -232,6 +240,7 @@ export class SpdySession extends EventEmitter {
     } catch (e) {
       return this.protocolError(e);
     }
+    if (frames.length > 0) this.idleTimer.touch();
     for (const f of frames) this.queue.push(f);
     this.pump();
   }
@@ -338,6 +347,7 @@ export class SpdySession extends EventEmitter {
 
   private write(frame: Buffer): boolean {
     if (this.closed || this.transport.destroyed || this.transport.writableEnded) return true;
+    this.idleTimer.touch();
     return this.transport.write(frame);
   }
 
@@ -345,6 +355,12 @@ export class SpdySession extends EventEmitter {
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
     for (const w of waiters) w();
+  }
+
+  /** Idle for too long: as spdystream does, reset every stream, then close the session. */
+  private closeIdle(): void {
+    for (const s of [...this.streams.values()]) s.reset(RstStatus.cancel);
+    this.close();
   }
 
   private protocolError(e: unknown): void {
@@ -355,6 +371,7 @@ export class SpdySession extends EventEmitter {
 
   private shutdown(status: number): void {
     if (this.closed) return;
+    this.idleTimer.stop();
     // GOAWAY names the last stream this side processed (draft 3 §2.6.6).
     this.write(encodeFrame({ type: "goAway", lastGoodStreamId: this.lastPeerStreamId, status }));
     this.closed = true;

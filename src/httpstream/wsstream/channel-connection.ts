@@ -16,6 +16,7 @@
 import { Readable, Writable } from "node:stream";
 import { WebSocket } from "ws";
 import { decodeChannelMessage, encodeChannelMessage } from "./channel-message.js";
+import { IdleTimer } from "../idle-timer.js";
 import { sendWithBackpressure } from "./send-with-backpressure.js";
 
 export interface ChannelConnectionOptions {
@@ -23,6 +24,11 @@ export interface ChannelConnectionOptions {
   readonly supportsStreamClose: boolean;
   /** The channels the client writes to; anything sent on others is dropped. */
   readonly inbound: readonly number[];
+  /**
+   * Close (1000) after this long without a message either way (wsstream `Conn.SetIdleTimeout`;
+   * see idle-timer.ts). Absent or 0: never.
+   */
+  readonly idleTimeoutMs?: number;
 }
 
 /** RFC 6455 close codes used here. */
@@ -36,6 +42,7 @@ export class ChannelConnection {
   /** Channels whose end was pushed; a Readable throws on data pushed after its end. */
   private readonly ended = new Set<number>();
   private readingStopped = false;
+  private readonly idleTimer: IdleTimer;
 
   constructor(
     private readonly websocket: WebSocket,
@@ -48,6 +55,9 @@ export class ChannelConnection {
       this.inbound.set(channel, stream);
     }
     this.closed = new Promise((resolve) => websocket.once("close", () => resolve()));
+    // Upstream closes the connection the way any end of its read loop does: a normal close.
+    this.idleTimer = new IdleTimer(options.idleTimeoutMs ?? 0, () => this.closeWith(closeCode.normal, ""));
+    websocket.once("close", () => this.idleTimer.stop());
     // ws reports malformed frames here and then closes; the close is what we act on.
     websocket.on("error", () => {});
     websocket.on("message", (data, isBinary) => this.receive(data as Buffer, isBinary));
@@ -95,10 +105,12 @@ export class ChannelConnection {
   }
 
   private send(channel: number, payload: Buffer, done: () => void): void {
+    this.idleTimer.touch();
     sendWithBackpressure(this.websocket, encodeChannelMessage(channel, payload), done);
   }
 
   private receive(data: Buffer, isBinary: boolean): void {
+    this.idleTimer.touch();
     if (this.readingStopped) return;
     if (!isBinary) {
       this.closeWith(closeCode.unsupportedData, "text messages are not part of the channel protocol");

@@ -4,6 +4,7 @@
  * lists and month/day names, or a descriptor such as `@hourly` or `@every 1h30m`. Error
  * texts are the library's, since validation shows them to users.
  */
+import { parseGoDuration } from "../../../base/index.js";
 
 export interface CronSchedule {
   readonly minutes: ReadonlySet<number>;
@@ -104,25 +105,6 @@ function getField(field: string, b: Bounds): { values: Set<number>; star: boolea
 
 const all = (b: Bounds): Set<number> => new Set(Array.from({ length: b.max - b.min + 1 }, (_, i) => b.min + i));
 
-/** Go's time.ParseDuration for the units cron schedules use; returns seconds or undefined. */
-function parseGoDuration(s: string): number | undefined {
-  if (s === "0") return 0;
-  const unitSeconds: Record<string, number> = { ns: 1e-9, us: 1e-6, "µs": 1e-6, "μs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
-  let total = 0;
-  let pos = 0;
-  const body = s.replace(/^[+-]/, "");
-  if (!body) return undefined;
-  while (pos < body.length) {
-    re.lastIndex = pos;
-    const m = re.exec(body);
-    if (!m) return undefined;
-    total += Number(m[1]) * unitSeconds[m[2]!]!;
-    pos = re.lastIndex;
-  }
-  return s.startsWith("-") ? -total : total;
-}
-
 function descriptor(spec: string, location: string | undefined): CronSchedule {
   const one = (n: number) => new Set([n]);
   const base = { location, domStar: true, dowStar: true };
@@ -143,10 +125,10 @@ function descriptor(spec: string, location: string | undefined): CronSchedule {
   const every = "@every ";
   if (spec.startsWith(every)) {
     const text = spec.slice(every.length);
-    const seconds = parseGoDuration(text);
-    if (seconds === undefined) throw new CronError(`failed to parse duration ${spec}: time: invalid duration ${JSON.stringify(text)}`);
+    const ms = parseGoDuration(text);
+    if (ms === undefined) throw new CronError(`failed to parse duration ${spec}: time: invalid duration ${JSON.stringify(text)}`);
     const e = new Set<number>();
-    return { ...base, minutes: e, hours: e, daysOfMonth: e, months: e, daysOfWeek: e, everySeconds: seconds };
+    return { ...base, minutes: e, hours: e, daysOfMonth: e, months: e, daysOfWeek: e, everySeconds: ms / 1000 };
   }
   throw new CronError(`unrecognized descriptor: ${spec}`);
 }
