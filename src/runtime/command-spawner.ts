@@ -24,6 +24,13 @@ export interface SpawnRequest {
   env: NodeJS.ProcessEnv;
   cwd?: string;
   timeoutMs?: number;
+  /**
+   * The command daemonizes and says on fd 3, a pipe, when it is up (conmon's sync pipe).
+   * The reply comes with the first line written there (as stdout) as soon as it arrives,
+   * or with what came when the pipe closed or timeoutMs passed; the command is left
+   * running in its own session, and its stdin and stdout are /dev/null.
+   */
+  daemon?: boolean;
 }
 
 export type SpawnReply =

@@ -45,7 +45,7 @@ export function buildAdminKubeconfig(options: AdminKubeconfigOptions): string {
 /** Writes the kubeconfig readable by its owner only (it holds a private key), all or nothing. */
 export async function writeKubeconfigAtomically(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFileAtomically(path, text, 0o600);
+  await writeFileAtomically(path, text, { mode: 0o600 });
 }
 
 function base64(text: string): string {

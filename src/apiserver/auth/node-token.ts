@@ -40,6 +40,6 @@ export async function ensureNodeToken(dataDir: string): Promise<NodeToken> {
 
   const token = randomBytes(32).toString("hex");
   const separator = text === "" || text.endsWith("\n") ? "" : "\n";
-  await writeFileAtomically(tokenFile, text + separator + formatTokenRecord({ token, ...NODE_TOKEN_USER }), 0o600);
+  await writeFileAtomically(tokenFile, text + separator + formatTokenRecord({ token, ...NODE_TOKEN_USER }), { mode: 0o600 });
   return { token, tokenFile };
 }

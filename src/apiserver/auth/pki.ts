@@ -189,8 +189,8 @@ async function readPair(directory: string, name: PkiCertificateName): Promise<Ce
 
 // The key goes first: see the crash-safety note at the top.
 async function writePair(directory: string, name: PkiCertificateName, pair: CertificateAndKey): Promise<void> {
-  await writeFileAtomically(join(directory, `${name}.key`), pair.keyPem, 0o600);
-  await writeFileAtomically(join(directory, `${name}.crt`), pair.certPem, 0o600);
+  await writeFileAtomically(join(directory, `${name}.key`), pair.keyPem, { mode: 0o600 });
+  await writeFileAtomically(join(directory, `${name}.crt`), pair.certPem, { mode: 0o600 });
 }
 
 async function readOptional(path: string): Promise<string | undefined> {

@@ -6,8 +6,7 @@
  * named by _OCI_SYNCPIPE): with API version 1 it reports {"data": pid} on success and a
  * negative value with runc's error message on failure.
  */
-import { spawn } from "node:child_process";
-import type { Readable } from "node:stream";
+import { spawnThroughHelper } from "../command-spawner.js";
 import { RuntimeError } from "../errors.js";
 
 export interface ConmonCreateOptions {
@@ -57,66 +56,33 @@ interface SyncMessage {
   message?: string;
 }
 
-/** Reads the first JSON line conmon writes on the sync pipe. */
-function firstMessage(pipe: Readable): Promise<SyncMessage | undefined> {
-  return new Promise((resolve, reject) => {
-    let buf = "";
-    const done = (m: SyncMessage | undefined): void => {
-      pipe.off("data", onData);
-      pipe.off("end", onEnd);
-      resolve(m);
-    };
-    const onData = (chunk: Buffer): void => {
-      buf += chunk.toString();
-      const nl = buf.indexOf("\n");
-      if (nl < 0) return;
-      try {
-        done(JSON.parse(buf.slice(0, nl)) as SyncMessage);
-      } catch (e) {
-        reject(new RuntimeError("Internal", `conmon wrote an unreadable sync message: ${buf.slice(0, nl)}`, { cause: e }));
-      }
-    };
-    const onEnd = (): void => done(undefined);
-    pipe.on("data", onData);
-    pipe.on("end", onEnd);
-    pipe.on("error", reject);
-  });
-}
-
-/** Runs `runc create` under conmon and returns the container's init pid. */
+/**
+ * Runs `runc create` under conmon and returns the container's init pid. conmon is started
+ * from the spawner helper like every other command (command-spawner.ts says why), which
+ * hands back its first sync message.
+ */
 export async function createWithConmon(o: ConmonCreateOptions): Promise<number> {
-  const child = spawn(o.conmonPath, conmonArgs(o), {
-    stdio: ["ignore", "ignore", "pipe", "pipe"],
+  const timeoutMs = o.timeoutMs ?? 60_000;
+  const outcome = await spawnThroughHelper({
+    file: o.conmonPath,
+    args: conmonArgs(o),
     env: { ...process.env, _OCI_SYNCPIPE: "3" },
-    detached: true,
+    daemon: true,
+    timeoutMs,
   });
-  const stderr: Buffer[] = [];
-  child.stderr!.on("data", (b: Buffer) => stderr.push(b));
-  const sync = child.stdio[3] as Readable;
-  const spawnFailed = new Promise<never>((_, reject) => child.once("error", reject));
-  spawnFailed.catch(() => {}); // an error after the race is settled must not go unhandled
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new RuntimeError("Internal", `conmon did not report container ${o.id} within ${o.timeoutMs ?? 60000} ms`)),
-      o.timeoutMs ?? 60000,
-    );
-  });
-  try {
-    const msg = await Promise.race([firstMessage(sync), spawnFailed, timeout]);
-    if (!msg) {
-      const why = Buffer.concat(stderr).toString().trim() || "conmon exited without reporting";
-      throw new RuntimeError("Internal", `creating container ${o.id}: ${why}`);
-    }
-    if (msg.data <= 0) {
-      throw new RuntimeError("Internal", `creating container ${o.id}: ${(msg.message ?? "runc create failed").trim()}`);
-    }
-    return msg.data;
-  } finally {
-    clearTimeout(timer);
-    // The daemonized conmon keeps its end of the pipes; we must not wait for them to close.
-    sync.destroy();
-    child.stderr!.destroy();
-    child.unref();
+  const line = outcome.stdout.toString();
+  if (line === "") {
+    const why = outcome.stderr.toString().trim() || (outcome.code === null && outcome.signal === null ? `no report within ${timeoutMs} ms` : "conmon exited without reporting");
+    throw new RuntimeError("Internal", `creating container ${o.id}: ${why}`);
   }
+  let msg: SyncMessage;
+  try {
+    msg = JSON.parse(line) as SyncMessage;
+  } catch (e) {
+    throw new RuntimeError("Internal", `conmon wrote an unreadable sync message: ${line}`, { cause: e });
+  }
+  if (!(msg.data > 0)) {
+    throw new RuntimeError("Internal", `creating container ${o.id}: ${(msg.message ?? "runc create failed").trim()}`);
+  }
+  return msg.data;
 }

@@ -451,7 +451,9 @@ export class ContainerManager {
   }
 
   private persist(r: ContainerRecord): Promise<void> {
-    return writeFileAtomically(join(this.dir(r.id), "meta.json"), JSON.stringify(r));
+    // Not flushed: after a power loss the container is gone whatever its record says, and
+    // adoption reconciles records with runc and conmon anyway (atomic-file.ts).
+    return writeFileAtomically(join(this.dir(r.id), "meta.json"), JSON.stringify(r), { durable: false });
   }
 
   private emit(type: ContainerEventType, r: ContainerRecord): void {

@@ -44,26 +44,38 @@ export async function createNamespaces(paths: SandboxPaths, req: NamespaceReques
     writeFileSync(file, "");
     args.push(`--${kind}=${file}`);
   }
-  const steps: string[][] = [];
-  if (req.net) steps.push(["ip", "link", "set", "lo", "up"]);
-  if (req.uts) steps.push(["hostname", req.hostname]);
-  if (req.tmpfs) steps.push(["mount", ...tmpfsMountArgs(req.tmpfs.target, req.tmpfs.options)]);
+  const steps: ShellStep[] = [];
+  if (req.net) steps.push({ words: ["ip", "link", "set", "lo", "up"] });
+  if (req.tmpfs) steps.push({ words: ["mount", ...tmpfsMountArgs(req.tmpfs.target, req.tmpfs.options)] });
   if (args.length === 0) {
-    for (const [file, ...rest] of steps) await run(file!, rest);
+    for (const { words: [file, ...rest] } of steps) await run(file!, rest);
     return;
   }
+  // The hostname of the UTS namespace the shell is in: printf is a builtin, so no `hostname` process.
+  if (req.uts) steps.push({ words: ["printf", "%s", req.hostname], to: "/proc/sys/kernel/hostname" });
   await run("unshare", [...args, ...shellSequence(steps)]);
+}
+
+interface ShellStep {
+  words: readonly string[];
+  /** A file that takes the step's output. */
+  to?: string;
 }
 
 /**
  * `sh -c` running the commands one after the other, stopping at the first failure. The words
- * go in as positional parameters, never into the script's text, so nothing needs quoting.
+ * and files go in as positional parameters, never into the script's text, so nothing needs quoting.
  */
-function shellSequence(steps: readonly string[][]): string[] {
+function shellSequence(steps: readonly ShellStep[]): string[] {
   if (steps.length === 0) return ["true"];
   let n = 0;
-  const script = steps.map((words) => words.map(() => `"\${${++n}}"`).join(" ")).join(" && ");
-  return ["/bin/sh", "-c", script, "sh", ...steps.flat()];
+  const parameters: string[] = [];
+  const param = (word: string): string => {
+    parameters.push(word);
+    return `"\${${++n}}"`;
+  };
+  const script = steps.map((step) => step.words.map(param).join(" ") + (step.to === undefined ? "" : ` > ${param(step.to)}`)).join(" && ");
+  return ["/bin/sh", "-c", script, "sh", ...parameters];
 }
 
 /** statfs(2)'s f_type of nsfs: what a namespace file bind-mounted on a path reports. */
