@@ -18,22 +18,30 @@ interface Kubeconfig {
   users: { user: { "client-certificate-data": string; "client-key-data": string } }[];
 }
 
-export class ApiClient {
-  private readonly agent: Agent;
-  readonly url: URL;
-
-  constructor(server: PeapodServer, opts: { anonymous?: boolean } = {}) {
-    const kc = parse(readFileSync(server.kubeconfig, "utf8")) as Kubeconfig;
-    const b64 = (s: string): Buffer => Buffer.from(s, "base64");
-    this.url = new URL(kc.clusters[0]!.cluster.server);
-    this.agent = new Agent({
-      keepAlive: true,
+/** The server URL and TLS options of a server's kubeconfig: its CA, and the admin client certificate unless anonymous. */
+export function kubeconfigCredentials(server: PeapodServer, opts: { anonymous?: boolean } = {}): { url: URL; tls: { ca: Buffer; cert?: Buffer; key?: Buffer } } {
+  const kc = parse(readFileSync(server.kubeconfig, "utf8")) as Kubeconfig;
+  const b64 = (s: string): Buffer => Buffer.from(s, "base64");
+  return {
+    url: new URL(kc.clusters[0]!.cluster.server),
+    tls: {
       ca: b64(kc.clusters[0]!.cluster["certificate-authority-data"]),
       ...(opts.anonymous ? {} : {
         cert: b64(kc.users[0]!.user["client-certificate-data"]),
         key: b64(kc.users[0]!.user["client-key-data"]),
       }),
-    });
+    },
+  };
+}
+
+export class ApiClient {
+  private readonly agent: Agent;
+  readonly url: URL;
+
+  constructor(server: PeapodServer, opts: { anonymous?: boolean } = {}) {
+    const { url, tls } = kubeconfigCredentials(server, opts);
+    this.url = url;
+    this.agent = new Agent({ keepAlive: true, ...tls });
   }
 
   request(method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<ApiResponse> {

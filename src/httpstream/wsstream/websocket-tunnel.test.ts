@@ -1,6 +1,7 @@
 /** The port-forward tunnel: a byte stream in binary messages whose boundaries mean nothing. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { connect } from "node:net";
 import { WebSocket } from "ws";
 import { startUpgradeTestServer } from "../testing/upgrade-test-server.js";
 import { acceptWebSocket } from "./accept-websocket.js";
@@ -58,4 +59,31 @@ test("a text message breaks the tunnel: the server side errors and the client ge
   client.send("not binary");
   assert.match((await failed).message, /binary messages only/);
   assert.equal(await closed, 1003);
+});
+
+test("destroyed after end() while the peer ignores the close handshake: the connection goes at once", async (t) => {
+  let handOver: (tunnel: WebSocketTunnel) => void = () => {};
+  const tunnel = new Promise<WebSocketTunnel>((resolve) => (handOver = resolve));
+  const server = await startUpgradeTestServer(t, (req, socket, head) => {
+    void acceptWebSocket(req, socket, head, [protocol]).then((a) => a && handOver(new WebSocketTunnel(a.websocket)));
+  });
+  // A raw client: it completes the handshake and then never answers a close frame.
+  const raw = connect(server.port, "127.0.0.1");
+  t.after(async () => void raw.destroy());
+  raw.write(["GET / HTTP/1.1", "Host: x", "Connection: Upgrade", "Upgrade: websocket", "Sec-WebSocket-Version: 13",
+    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", `Sec-WebSocket-Protocol: ${protocol}`, "", ""].join("\r\n"));
+  let received = Buffer.alloc(0);
+  raw.on("data", (d: Buffer) => (received = Buffer.concat([received, d])));
+  raw.on("error", () => undefined);
+  const rawClosed = new Promise<void>((resolve) => raw.once("close", () => resolve()));
+  const side = await tunnel;
+  side.end();
+  // The close frame (0x88) goes out; the peer stays silent.
+  while (!received.includes(Buffer.from([0x88]))) await new Promise((r) => setTimeout(r, 10));
+  const t0 = Date.now();
+  side.destroy();
+  await rawClosed;
+  while (server.openSockets() > 0 && Date.now() - t0 < 1000) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(Date.now() - t0 < 1000, `closed ${Date.now() - t0} ms after destroy()`);
+  assert.equal(server.openSockets(), 0);
 });

@@ -14,6 +14,8 @@ import { WebSocket } from "ws";
 import { sendWithBackpressure } from "./send-with-backpressure.js";
 
 export class WebSocketTunnel extends Duplex {
+  private closeSentByEnd = false;
+
   constructor(private readonly websocket: WebSocket) {
     super();
     websocket.on("error", () => {}); // followed by 'close', which is what ends the tunnel
@@ -42,6 +44,7 @@ export class WebSocketTunnel extends Duplex {
   }
 
   override _final(done: (error?: Error | null) => void): void {
+    this.closeSentByEnd = true;
     this.closeWebSocket(1000);
     done();
   }
@@ -49,6 +52,10 @@ export class WebSocketTunnel extends Duplex {
   override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
     // 1011: something on our side broke the tunnel (a text message already closed it with 1003).
     this.closeWebSocket(error ? 1011 : 1000);
+    // Destroyed after end() while the peer still has not answered our close frame: the owner
+    // (SpdySession's close timeout) gave up on the peer, so the connection goes now, not after
+    // ws's own 30 s close timer. A close begun by this call keeps that timer, so its frame is sent.
+    if (this.closeSentByEnd && this.websocket.readyState === WebSocket.CLOSING) this.websocket.terminate();
     done(error);
   }
 

@@ -14,7 +14,7 @@
  * to 108 bytes and bundles live deep below the runtime root, so the socket is reached
  * through /proc/self/fd of an open bundle directory, as conmon binds it.
  */
-import { closeSync, constants, openSync, writeSync } from "node:fs";
+import { closeSync, constants, existsSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { SeqpacketSocket } from "node-unix-socket";
 import { RuntimeError } from "../errors.js";
@@ -71,7 +71,28 @@ function spacedResizes(write: (size: TerminalSize) => void): (size: TerminalSize
   };
 }
 
-function connectAttachSocket(bundle: string): Promise<SeqpacketSocket> {
+/**
+ * conmon listens on the attach socket with a backlog of 10 (src/conn_sock.c). A burst of
+ * attaches beyond it makes the non-blocking connect fail with EAGAIN, which node-unix-socket
+ * 0.2 reports with whatever errno its cleanup left (often "No such file or directory"). While
+ * the socket file exists, a failed connect is tried again for a short while: conmon drains
+ * its backlog in milliseconds.
+ */
+const connectAttempts = 50;
+const connectRetryMs = 20;
+
+async function connectAttachSocket(bundle: string): Promise<SeqpacketSocket> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connectAttachSocketOnce(bundle);
+    } catch (e) {
+      if (attempt >= connectAttempts || !existsSync(join(bundle, "attach"))) throw e;
+      await new Promise((resolve) => setTimeout(resolve, connectRetryMs));
+    }
+  }
+}
+
+function connectAttachSocketOnce(bundle: string): Promise<SeqpacketSocket> {
   let dirFd: number;
   try {
     dirFd = openSync(bundle, constants.O_RDONLY | constants.O_DIRECTORY);
