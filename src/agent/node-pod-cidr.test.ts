@@ -4,6 +4,7 @@ import { test, type TestContext } from "node:test";
 import { startInProcessServer } from "../apiserver/testing/in-process-server.js";
 import type { NodeObject } from "../api/index.js";
 import { ApiClient, nodesResource, type ResourceClient } from "../client/index.js";
+import { ManualClock } from "../../test/harness/manual-clock.js";
 import { awaitNodePodCIDR } from "./node-pod-cidr.js";
 
 async function setUp(t: TestContext): Promise<{ client: ApiClient; nodes: ResourceClient<NodeObject> }> {
@@ -16,10 +17,13 @@ async function setUp(t: TestContext): Promise<{ client: ApiClient; nodes: Resour
 
 test("a node that does not exist is created bare, not-ready tainted, and its range awaited", async (t) => {
   const { client, nodes } = await setUp(t);
-  const waiting = awaitNodePodCIDR({ client, nodeName: "n1", log: () => {} });
+  const clock = new ManualClock("2026-01-02T03:04:05Z");
+  const waiting = awaitNodePodCIDR({ client, nodeName: "n1", log: () => {}, clock });
   let node: NodeObject | undefined;
   for (let i = 0; i < 100 && !node; i++) node = await nodes.get(undefined, "n1").catch(() => new Promise<undefined>((r) => setTimeout(() => r(undefined), 20)));
   assert.deepEqual(node?.spec?.taints, [{ key: "node.kubernetes.io/not-ready", effect: "NoSchedule" }]);
+  const ready = node?.status?.conditions?.find((c) => c.type === "Ready");
+  assert.deepEqual([ready?.status, ready?.reason, ready?.lastTransitionTime], ["False", "KubeletNotReady", "2026-01-02T03:04:05Z"]);
   await nodes.patch(undefined, "n1", { spec: { podCIDR: "10.42.3.0/24", podCIDRs: ["10.42.3.0/24"] } }, "strategic");
   assert.equal(await waiting, "10.42.3.0/24");
 });

@@ -12,6 +12,7 @@
  * taints only for conditions it sees, would remove that taint at once; it goes once Ready.
  */
 import { formatTime, type NodeObject } from "../api/index.js";
+import { systemClock, type Clock } from "../base/index.js";
 import { Informer, isAlreadyExists, nodesResource, type ApiClient } from "../client/index.js";
 
 export interface AwaitNodePodCIDROptions {
@@ -20,13 +21,15 @@ export interface AwaitNodePodCIDROptions {
   /** Aborting rejects the wait (the agent is told to stop before it ever started). */
   readonly signal?: AbortSignal;
   readonly log?: (message: string) => void;
+  /** Stamps the Ready=False condition; default the system clock. */
+  readonly clock?: Clock;
 }
 
 const slowWaitMs = 2000;
 
 export async function awaitNodePodCIDR(o: AwaitNodePodCIDROptions): Promise<string> {
   const nodes = o.client.resource<NodeObject>(nodesResource);
-  const now = formatTime(new Date());
+  const now = formatTime((o.clock ?? systemClock).now());
   try {
     await nodes.create(undefined, {
       apiVersion: "v1",
