@@ -317,12 +317,6 @@ async function stillServing(step: string): Promise<void> {
   assert.equal(keeper.child.exitCode, null, `${step}: the long-lived port-forward is still running: ${keeper.output()}`);
 }
 
-/** Processes in the pod's container whose command line matches, seen through exec. */
-async function processesIn(pattern: RegExp): Promise<string[]> {
-  const out = await k.ok(["exec", pod, "--", "ps", "-o", "pid,args"]);
-  return out.split("\n").filter((l) => pattern.test(l) && !l.includes("ps -o"));
-}
-
 describe("bad input on the streaming endpoints, through the API server to a separate agent", () => {
   after(() => cleanup.run());
   before(async () => {
@@ -414,20 +408,20 @@ describe("bad input on the streaming endpoints, through the API server to a sepa
       { what: "descriptor counts to settle", intervalMs: 1000, timeoutMs: 20_000 },
     );
     t.diagnostic(`baseline: ${describeSnapshot(baseline)}`);
-    assert.equal((await processesIn(/httpd/)).length, 1, "only httpd itself");
+    assert.equal((await k.processesIn(pod, /httpd/)).length, 1, "only httpd itself");
   });
 
   describe("garbage after the upgrade", () => {
     test("a WebSocket exec, then bytes that are no WebSocket frame: closed, the process killed", async (t) => {
       const up = await rawRequest("GET", podPath("exec", "command=head&command=-c&command=888888888&stdin=true&stdout=true"), webSocketHeaders("v5.channel.k8s.io"), t);
       assert.equal(up.status, 101, up.head);
-      await waitFor(async () => (await processesIn(/head -c 888888888/)).length > 0 || undefined, { what: "the exec'd process to run" });
+      await waitFor(async () => (await k.processesIn(pod, /head -c 888888888/)).length > 0 || undefined, { what: "the exec'd process to run" });
       // 0xFF: FIN, all three reserved bits and the reserved opcode 0xF, which no endpoint accepts.
       up.socket.write(Buffer.concat([Buffer.from([0xff, 0x80]), randomBytes(4096)]));
       const t0 = Date.now();
       await closedByServer(up, "WebSocket garbage");
       t.diagnostic(`closed ${Date.now() - t0} ms after the garbage`);
-      await waitFor(async () => (await processesIn(/head -c 888888888/)).length === 0 || undefined, { what: "the exec'd process to be killed" });
+      await waitFor(async () => (await k.processesIn(pod, /head -c 888888888/)).length === 0 || undefined, { what: "the exec'd process to be killed" });
       await stillServing("WebSocket garbage");
     });
 
@@ -505,7 +499,7 @@ describe("bad input on the streaming endpoints, through the API server to a sepa
       send(0, "still-here\r");
       await waitFor(() => text().includes("still-here") || undefined, { what: `the echo in ${JSON.stringify(text())}` });
       ws.terminate();
-      await waitFor(async () => (await processesIn(/head -c 333333333/)).length === 0 || undefined, { what: "the exec'd process to be killed" });
+      await waitFor(async () => (await k.processesIn(pod, /head -c 333333333/)).length === 0 || undefined, { what: "the exec'd process to be killed" });
       await stillServing("garbage inside an exec");
     });
 
@@ -519,7 +513,7 @@ describe("bad input on the streaming endpoints, through the API server to a sepa
       socket.write(bad);
       await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error("still open")), closeBoundMs))]);
       assert.ok(peer.frames.some((f) => f.type === "goAway" && f.status === GoAwayStatus.protocolError), "a GOAWAY with PROTOCOL_ERROR");
-      await waitFor(async () => (await processesIn(/head -c 666666666/)).length === 0 || undefined, { what: "the exec'd process to be killed" });
+      await waitFor(async () => (await k.processesIn(pod, /head -c 666666666/)).length === 0 || undefined, { what: "the exec'd process to be killed" });
       await stillServing("garbage in a SPDY exec");
     });
   });
@@ -578,7 +572,7 @@ describe("bad input on the streaming endpoints, through the API server to a sepa
       // arrived; the agent holds each one's socket once the relay handed it over.
       let seen = 0;
       const during = await waitFor(async () => {
-        seen = (await processesIn(/httpd/)).length;
+        seen = (await k.processesIn(pod, /httpd/)).length;
         const now = snapshot();
         return (seen === forwardPairs + 1 && now.agent.sockets >= forwardPairs && now) || undefined;
       }, {
@@ -589,7 +583,7 @@ describe("bad input on the streaming endpoints, through the API server to a sepa
       });
       t.diagnostic(`${forwardPairs} connections in the pod after ${Date.now() - t0} ms; ${describeSnapshot(during).replace(/ \[.*/, "")}; destroying the client socket`);
       socket.destroy();
-      await waitFor(async () => (await processesIn(/httpd/)).length === 1 || undefined, { what: "httpd's per-connection children to go", timeoutMs: 20_000 });
+      await waitFor(async () => (await k.processesIn(pod, /httpd/)).length === 1 || undefined, { what: "httpd's per-connection children to go", timeoutMs: 20_000 });
       await stillServing(`${forwardPairs} port-forward streams`);
     });
 
@@ -604,7 +598,7 @@ describe("bad input on the streaming endpoints, through the API server to a sepa
       // Each session is a client connection and a node connection in the proxy.
       assert.ok(during.server.sockets >= 2 * execSessions, `the API server proxies the ${execSessions} sessions`);
       for (const s of sessions) s.ws.terminate();
-      await waitFor(async () => (await processesIn(/head -c 777777777/)).length === 0 || undefined, { what: "every exec'd process to be killed", timeoutMs: 30_000 });
+      await waitFor(async () => (await k.processesIn(pod, /head -c 777777777/)).length === 0 || undefined, { what: "every exec'd process to be killed", timeoutMs: 30_000 });
       await stillServing(`${execSessions} exec sessions`);
     });
 
@@ -615,7 +609,7 @@ describe("bad input on the streaming endpoints, through the API server to a sepa
       await waitFor(() => sessions.every((s) => streamBytes(s.peer, s.stdout).length > 0) || undefined, { what: `output from all ${spdyExecSessions} sessions`, timeoutMs: 60_000 });
       t.diagnostic(`${spdyExecSessions} sessions open and echoing after ${Date.now() - t0} ms; destroying them`);
       for (const s of sessions) s.socket.destroy();
-      await waitFor(async () => (await processesIn(/head -c 444444444/)).length === 0 || undefined, { what: "every exec'd process to be killed", timeoutMs: 30_000 });
+      await waitFor(async () => (await k.processesIn(pod, /head -c 444444444/)).length === 0 || undefined, { what: "every exec'd process to be killed", timeoutMs: 30_000 });
       await stillServing(`${spdyExecSessions} SPDY exec sessions`);
     });
 
@@ -669,7 +663,7 @@ describe("bad input on the streaming endpoints, through the API server to a sepa
         return c;
       });
       let seen = 0;
-      await waitFor(async () => (seen = (await processesIn(/cat \/dev\/zero/)).length) === forwardPairs || undefined, {
+      await waitFor(async () => (seen = (await k.processesIn(pod, /cat \/dev\/zero/)).length) === forwardPairs || undefined, {
         what: `${forwardPairs} endless downloads inside the pod`,
         timeoutMs: 30_000,
       }).catch((e: unknown) => {
@@ -679,7 +673,7 @@ describe("bad input on the streaming endpoints, through the API server to a sepa
       t.diagnostic(`${forwardPairs} downloads running, ${(received / 1048576).toFixed(0)} MiB received; killing kubectl`);
       child.kill("SIGKILL");
       for (const c of sockets) c.destroy();
-      await waitFor(async () => (await processesIn(/cat \/dev\/zero|httpd/)).length === 1 || undefined, { what: "the downloads to go in the pod", timeoutMs: 20_000 });
+      await waitFor(async () => (await k.processesIn(pod, /cat \/dev\/zero|httpd/)).length === 1 || undefined, { what: "the downloads to go in the pod", timeoutMs: 20_000 });
       await stillServing("a killed kubectl port-forward");
     });
 
@@ -699,7 +693,7 @@ describe("bad input on the streaming endpoints, through the API server to a sepa
           }, i % 40);
         });
       })));
-      await waitFor(async () => (await processesIn(/head -c 555555555/)).length === 0 || undefined, { what: "no exec'd process left", timeoutMs: 30_000 });
+      await waitFor(async () => (await k.processesIn(pod, /head -c 555555555/)).length === 0 || undefined, { what: "no exec'd process left", timeoutMs: 30_000 });
       await stillServing("clients that left during the upgrade");
     });
 
@@ -721,7 +715,7 @@ describe("bad input on the streaming endpoints, through the API server to a sepa
         const body = streamBytes(peer, p.data);
         assert.equal(body.length - body.indexOf("\r\n\r\n") - 4, midSize, "a download next to the reset ones completes");
       }
-      await waitFor(async () => (await processesIn(/httpd/)).length === 1 || undefined, { what: "the reset connections to go in the pod", timeoutMs: 20_000 });
+      await waitFor(async () => (await k.processesIn(pod, /httpd/)).length === 1 || undefined, { what: "the reset connections to go in the pod", timeoutMs: 20_000 });
       peer.close();
       await stillServing("per-stream resets");
     });
@@ -787,8 +781,8 @@ describe("bad input on the streaming endpoints, through the API server to a sepa
     t.diagnostic(`baseline: ${describeSnapshot(baseline)}`);
     t.diagnostic(`after:    ${describeSnapshot(settled)}`);
     assert.ok(!settled.children.some((c) => /runc.* exec/.test(c)), "no runc exec left");
-    assert.deepEqual(await processesIn(/head -c|sleep|cat \/dev\/zero/), []);
-    assert.equal((await processesIn(/httpd/)).length, 1, "only httpd itself, no per-connection child");
+    assert.deepEqual(await k.processesIn(pod, /head -c|sleep|cat \/dev\/zero/), []);
+    assert.equal((await k.processesIn(pod, /httpd/)).length, 1, "only httpd itself, no per-connection child");
     await stillServing("the end");
   });
 });

@@ -103,12 +103,6 @@ async function createPod(name: string, container: Record<string, unknown>): Prom
   });
 }
 
-/** Processes inside a pod's container whose command line matches `pattern`, seen through exec. */
-async function processesIn(pod: string, pattern: string): Promise<string[]> {
-  const out = await k.ok(["exec", pod, "--", "ps", "-o", "pid,args"]);
-  return out.split("\n").filter((l) => l.includes(pattern) && !l.includes("ps -o"));
-}
-
 describe("streams through peapod with the real kubectl", () => {
 // Registered at suite level: an after() called inside before() would run when the hook ends.
 after(() => cleanup.run());
@@ -226,10 +220,10 @@ describe("exec", () => {
     test(`${name}: a client killed mid-exec leaves no process in the container`, async () => {
       const marker = name === "SPDY" ? "4243" : "4242";
       const r = startKubectl(["exec", "shell", "--", "sleep", marker], env);
-      await waitFor(async () => (await processesIn("shell", `sleep ${marker}`)).length > 0 || undefined, { what: `sleep ${marker} to run` });
+      await waitFor(async () => (await k.processesIn("shell", `sleep ${marker}`)).length > 0 || undefined, { what: `sleep ${marker} to run` });
       r.child.kill("SIGKILL");
       await r.exited;
-      await waitFor(async () => (await processesIn("shell", `sleep ${marker}`)).length === 0 || undefined, { what: `sleep ${marker} to be killed` });
+      await waitFor(async () => (await k.processesIn("shell", `sleep ${marker}`)).length === 0 || undefined, { what: `sleep ${marker} to be killed` });
     });
   }
 

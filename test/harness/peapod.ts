@@ -153,6 +153,13 @@ export class Kubectl {
     return r.stdout;
   }
 
+  /** Processes in a pod's container whose command line matches, as `ps` inside it lists them. */
+  async processesIn(pod: string, pattern: string | RegExp): Promise<string[]> {
+    const out = await this.ok(["exec", pod, "--", "ps", "-o", "pid,args"]);
+    const matches = typeof pattern === "string" ? (l: string) => l.includes(pattern) : (l: string) => pattern.test(l);
+    return out.split("\n").filter((l) => matches(l) && !l.includes("ps -o"));
+  }
+
   /** Starts a long-running kubectl (e.g. `get -w`), stopped by the ledger. */
   spawn(args: readonly string[], cleanup: Cleanup): { child: ChildProcess; output: () => string } {
     const child = spawn("kubectl", ["--kubeconfig", this.server.kubeconfig, "--cache-dir", this.cacheDir, ...args], {
