@@ -14,6 +14,7 @@ import { systemClock, type Clock } from "../base/index.js";
 import { EventRecorder, Informer, podsResource, type ApiClient } from "../client/index.js";
 import type { ImageService, RuntimeService } from "../runtime/index.js";
 import { ConfigSourceWatch } from "./config-source-watch.js";
+import { ContainerLogManager, defaultContainerLogMaxFiles, defaultContainerLogMaxSize } from "./container-log-manager.js";
 import { CrashLoopBackOff, type CrashLoopBackOffOptions } from "./crash-loop-backoff.js";
 import { ImagePuller } from "./image-puller.js";
 import { NodeHeartbeat } from "./node-heartbeat.js";
@@ -50,6 +51,12 @@ export interface NodeAgentOptions {
   crashLoopBackOff?: Pick<CrashLoopBackOffOptions, "initialMs" | "maxMs">;
   /** The kubelet API (logs, exec, attach, port-forward) on HTTPS; absent: no server. */
   server?: { port: number; bindAddress: string; tls: NodeServerTls; streamingConnectionIdleTimeoutMs?: number };
+  /** Log rotation (the kubelet's containerLogMaxSize, bytes; default 10 MiB). */
+  containerLogMaxSize?: number;
+  /** Log files kept per container, the current one included (default 5, at least 2). */
+  containerLogMaxFiles?: number;
+  /** How often container logs are checked for rotation (default 10 s). */
+  containerLogMonitorIntervalMs?: number;
 }
 
 export class NodeAgent {
@@ -67,11 +74,21 @@ export class NodeAgent {
   readonly #sandboxPods = new Map<string, string>();
   #server: NodeServer | undefined;
   #podLookup: PodLookup | undefined;
+  readonly #logManager: ContainerLogManager;
 
   constructor(options: NodeAgentOptions) {
     this.#o = options;
     this.#clock = options.clock ?? systemClock;
     this.#log = options.log ?? ((m) => console.error(m));
+    // Built here, so a bad policy fails before anything starts.
+    this.#logManager = new ContainerLogManager({
+      runtime: options.runtime,
+      maxSize: options.containerLogMaxSize ?? defaultContainerLogMaxSize,
+      maxFiles: options.containerLogMaxFiles ?? defaultContainerLogMaxFiles,
+      ...(options.containerLogMonitorIntervalMs !== undefined ? { monitorIntervalMs: options.containerLogMonitorIntervalMs } : {}),
+      clock: this.#clock,
+      log: this.#log,
+    });
   }
 
   get podsDir(): string {
@@ -176,6 +193,7 @@ export class NodeAgent {
     informer.start();
     await informer.whenSynced();
     await this.#removeOrphans();
+    this.#logManager.start();
   }
 
   async #startServer(): Promise<number | undefined> {
@@ -193,6 +211,7 @@ export class NodeAgent {
   /** Stops watching and syncing; pods keep running. */
   async stop(): Promise<void> {
     await this.#server?.stop();
+    await this.#logManager.stop();
     this.#unsubscribe?.();
     await this.#informer?.stop();
     await this.#workers?.stop();

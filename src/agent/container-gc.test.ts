@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
@@ -80,7 +80,12 @@ describe("collectContainers", () => {
       const logs = join(dir, "app");
       mkdirSync(logs);
       const containers = [0, 1, 2, 3].map((a) => ({ ...instance("app", a, a === 3 ? "running" : "exited"), logPath: join(logs, `${a}.log`) }));
-      for (const c of containers) writeFileSync(c.logPath, "log\n");
+      for (const c of containers) {
+        writeFileSync(c.logPath, "log\n");
+        // Rotated files of the instance (container-log-manager.ts) go with it too.
+        writeFileSync(`${c.logPath}.20261125-000000.gz`, "");
+        writeFileSync(`${c.logPath}.20261125-000001`, "log\n");
+      }
       const removedByRuntime: string[] = [];
       const runtime = {
         async removeContainer(id: string) {
@@ -93,6 +98,7 @@ describe("collectContainers", () => {
       assert.deepEqual([...removed].sort(), ["app-0", "app-1"]);
       assert.deepEqual(removedByRuntime.sort(), ["app-0", "app-1"]);
       assert.deepEqual([0, 1, 2, 3].map((a) => existsSync(join(logs, `${a}.log`))), [false, false, true, true]);
+      assert.deepEqual(readdirSync(logs).sort(), ["2.log", "2.log.20261125-000000.gz", "2.log.20261125-000001", "3.log", "3.log.20261125-000000.gz", "3.log.20261125-000001"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -15,8 +15,8 @@
  * pod instead, where the new instances are created.
  */
 import { isRuntimeError, type ContainerStatus as RuntimeContainerStatus, type RuntimeService } from "../runtime/index.js";
-import { rm } from "node:fs/promises";
 import type { PodStatus } from "../api/index.js";
+import { removeContainerLogs } from "./container-log-manager.js";
 import { attemptsOf } from "./container-state.js";
 import { containerIdPrefix } from "./pod-status.js";
 
@@ -52,8 +52,8 @@ export async function collectContainers(
   const removed = new Set<string>();
   for (const c of evictableContainers(containers, inStatus)) {
     try {
-      // The runtime keeps the CRI log; the kubelet removes it with the container.
-      if (c.logPath) await rm(c.logPath, { force: true });
+      // The runtime keeps the CRI log; the kubelet removes it, rotated files too, with the container.
+      if (c.logPath) await removeContainerLogs(c.logPath);
       await runtime.removeContainer(c.id);
       removed.add(c.id);
     } catch (e) {

@@ -3,3 +3,7 @@ export { NodeAgent, agentKubeletVersion, type NodeAgentOptions } from "./agent.j
 export { PodWorkers, PodWorker, type PodWorkerDeps, type PodObject } from "./pod-worker.js";
 export { awaitNodePodCIDR, type AwaitNodePodCIDROptions } from "./node-pod-cidr.js";
 export { defaultKubeletPort } from "./server/node-server.js";
+export {
+  ContainerLogManager, validateContainerLogPolicy, defaultContainerLogMaxSize, defaultContainerLogMaxFiles,
+  type ContainerLogManagerOptions, type ContainerLogPolicy,
+} from "./container-log-manager.js";

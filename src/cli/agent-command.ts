@@ -14,7 +14,9 @@ import { caHash, parseJoinToken, type JoinToken } from "./join-token.js";
 import { fetchClusterCA } from "./cluster-ca.js";
 import { prepareDataDir } from "./data-dir.js";
 import { durationFlag, parseFlags, usage, UsageError, type FlagSpec } from "./flags.js";
-import { startNodeAgent, streamingConnectionIdleTimeoutFlag, type RunningNodeAgent } from "./node-agent-runner.js";
+import {
+  containerLogFlags, containerLogMaxFilesFlag, containerLogMaxSizeFlag, startNodeAgent, streamingConnectionIdleTimeoutFlag, type RunningNodeAgent,
+} from "./node-agent-runner.js";
 import { nodePortFlag, nodeServingCertificate } from "./node-serving-cert.js";
 import { onShutdownSignal } from "./shutdown-signal.js";
 
@@ -30,6 +32,8 @@ const flags: FlagSpec[] = [
   { name: "bridge", kind: "string", help: "the node's pod bridge (default: derived from the data dir)" },
   { name: "node-port", kind: "string", help: "HTTPS port of the kubelet API the server reaches for logs, exec and port-forward (0 picks a free one)", default: "10250" },
   streamingConnectionIdleTimeoutFlag,
+  containerLogMaxSizeFlag,
+  containerLogMaxFilesFlag,
   { name: "help", kind: "boolean", help: "show this help" },
 ];
 
@@ -57,6 +61,7 @@ export const agentCommand = {
       throw new UsageError((e as Error).message);
     }
     const idleTimeoutMs = durationFlag(f, streamingConnectionIdleTimeoutFlag.name);
+    const containerLogs = containerLogFlags(f);
 
     const ca = caFile ? readCAFile(caFile, token) : await fetchClusterCA(server, token.caHash!);
     const client = new ApiClient({ server, ca, auth: { bearerToken: token.secret } }, { userAgent: "peapod-agent" });
@@ -80,7 +85,7 @@ export const agentCommand = {
         port: nodePort, bindAddress: "0.0.0.0", tls: { ...serving, caPem: ca },
         ...(idleTimeoutMs !== undefined ? { streamingConnectionIdleTimeoutMs: idleTimeoutMs } : {}),
       };
-      agent = await startNodeAgent({ client, nodeName, dataDir, log, signal: stopping, server: nodeServer, ...(bridge ? { bridge } : {}) });
+      agent = await startNodeAgent({ client, nodeName, dataDir, log, signal: stopping, server: nodeServer, containerLogs, ...(bridge ? { bridge } : {}) });
       process.stdout.write(`Node ${nodeName} joined ${server} (pod range ${agent.podCIDR})\n`);
       await shutdown;
       return 0;

@@ -6,11 +6,12 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { NodeAgent, awaitNodePodCIDR, type NodeAgentOptions } from "../agent/index.js";
+import { NodeAgent, awaitNodePodCIDR, validateContainerLogPolicy, type NodeAgentOptions } from "../agent/index.js";
+import { quantityValue, tryParseQuantity } from "../api/index.js";
 import type { ApiClient } from "../client/index.js";
 import { LocalRuntime } from "../runtime/index.js";
 import { runtimeRootOf } from "./data-dir.js";
-import type { FlagSpec } from "./flags.js";
+import { UsageError, type FlagSpec } from "./flags.js";
 
 /** `peapod server` and `peapod agent` alike: the kubelet's flag, with its default. */
 export const streamingConnectionIdleTimeoutFlag: FlagSpec = {
@@ -19,6 +20,34 @@ export const streamingConnectionIdleTimeoutFlag: FlagSpec = {
   help: "close an exec, attach or port-forward connection idle this long (0: never)",
   default: "4h0m0s",
 };
+
+/** The kubelet's containerLogMaxSize and containerLogMaxFiles, with their defaults. */
+export const containerLogMaxSizeFlag: FlagSpec = {
+  name: "container-log-max-size",
+  kind: "string",
+  help: "rotate a container's log file once it reaches this size (a quantity like 10Mi)",
+  default: "10Mi",
+};
+export const containerLogMaxFilesFlag: FlagSpec = {
+  name: "container-log-max-files",
+  kind: "string",
+  help: "log files kept per container, the current one included (at least 2)",
+  default: "5",
+};
+
+/** The two log rotation flags as agent options; a bad value is a UsageError. */
+export function containerLogFlags(flags: ReadonlyMap<string, string | boolean>): Required<Pick<NodeAgentOptions, "containerLogMaxSize" | "containerLogMaxFiles">> {
+  const sizeText = String(flags.get(containerLogMaxSizeFlag.name) ?? containerLogMaxSizeFlag.default);
+  const { quantity, error } = tryParseQuantity(sizeText);
+  if (!quantity) throw new UsageError(`failed to parse container log max size ${JSON.stringify(sizeText)}: ${error}`);
+  const filesText = String(flags.get(containerLogMaxFilesFlag.name) ?? containerLogMaxFilesFlag.default);
+  const maxFiles = /^-?\d+$/.test(filesText) ? Number(filesText) : Number.NaN;
+  if (Number.isNaN(maxFiles)) throw new UsageError(`invalid argument ${JSON.stringify(filesText)} for "--${containerLogMaxFilesFlag.name}" flag: strconv.ParseInt: parsing ${JSON.stringify(filesText)}: invalid syntax`);
+  const policy = { maxSize: Number(quantityValue(quantity)), maxFiles };
+  const errors = validateContainerLogPolicy(policy);
+  if (errors.length > 0) throw new UsageError(errors.join("; "));
+  return { containerLogMaxSize: policy.maxSize, containerLogMaxFiles: policy.maxFiles };
+}
 
 export interface NodeAgentRunOptions {
   readonly client: ApiClient;
@@ -33,6 +62,8 @@ export interface NodeAgentRunOptions {
   readonly log: (message: string) => void;
   /** The kubelet API server (logs, exec, attach, port-forward): port, bind address, TLS. */
   readonly server?: NodeAgentOptions["server"];
+  /** Log rotation (containerLogFlags); absent: the kubelet's defaults. */
+  readonly containerLogs?: Pick<NodeAgentOptions, "containerLogMaxSize" | "containerLogMaxFiles">;
 }
 
 export interface RunningNodeAgent {
@@ -47,7 +78,7 @@ export async function startNodeAgent(o: NodeAgentRunOptions): Promise<RunningNod
   const agentDir = join(o.dataDir, "agent");
   mkdirSync(agentDir, { recursive: true, mode: 0o700 });
   const runtime = await LocalRuntime.open({ root: runtimeRootOf(o.dataDir), network: { podCIDR, ...(o.bridge ? { bridge: o.bridge } : {}) } });
-  const agent = new NodeAgent({ client, runtime, nodeName, dataDir: agentDir, podCIDR, log, ...(o.server ? { server: o.server } : {}) });
+  const agent = new NodeAgent({ client, runtime, nodeName, dataDir: agentDir, podCIDR, log, ...o.containerLogs, ...(o.server ? { server: o.server } : {}) });
   const stop = async (): Promise<void> => {
     await agent.stop();
     await runtime.close();

@@ -23,7 +23,9 @@ import { Scheduler } from "../scheduler/index.js";
 import { durationFlag, parseFlags, usage, UsageError, type FlagSpec } from "./flags.js";
 import { defaultDataDir, prepareDataDir } from "./data-dir.js";
 import { formatJoinToken } from "./join-token.js";
-import { startNodeAgent, streamingConnectionIdleTimeoutFlag, type RunningNodeAgent } from "./node-agent-runner.js";
+import {
+  containerLogFlags, containerLogMaxFilesFlag, containerLogMaxSizeFlag, startNodeAgent, streamingConnectionIdleTimeoutFlag, type RunningNodeAgent,
+} from "./node-agent-runner.js";
 import { nodePortFlag, nodeServingCertificate } from "./node-serving-cert.js";
 import { onShutdownSignal } from "./shutdown-signal.js";
 import { firstNodeRange, validClusterCIDR } from "./pod-cidr.js";
@@ -40,6 +42,8 @@ const flags: FlagSpec[] = [
   { name: "bridge", kind: "string", help: "the local node's pod bridge (default: derived from the data dir)" },
   { name: "node-port", kind: "string", help: "HTTPS port of the local node agent's kubelet API (0 picks a free one)", default: "10250" },
   streamingConnectionIdleTimeoutFlag,
+  containerLogMaxSizeFlag,
+  containerLogMaxFilesFlag,
   { name: "disable-scheduler", kind: "boolean", help: "run no scheduler in this process" },
   { name: "disable-controller-manager", kind: "boolean", help: "run no controllers (node lifecycle, node IPAM) in this process" },
   { name: "help", kind: "boolean", help: "show this help" },
@@ -66,6 +70,7 @@ export const serverCommand = {
       throw new UsageError((e as Error).message);
     }
     const idleTimeoutMs = durationFlag(f, streamingConnectionIdleTimeoutFlag.name);
+    const containerLogs = containerLogFlags(f);
 
     const started = performance.now();
     prepareDataDir(dataDir);
@@ -147,7 +152,7 @@ export const serverCommand = {
       // With the node IPAM controller running, the local node takes the range it assigns, as
       // joined nodes do, so the two never collide; without it, the range it would assign first.
       agent = await startNodeAgent({
-        client, nodeName, dataDir, log, signal: stopping, server: nodeServer,
+        client, nodeName, dataDir, log, signal: stopping, server: nodeServer, containerLogs,
         ...(controllerManager ? {} : { podCIDR: firstNodeRange(clusterCIDR) }),
         ...(bridge ? { bridge } : {}),
       });

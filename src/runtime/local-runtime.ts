@@ -148,6 +148,10 @@ export class LocalRuntime implements RuntimeService {
     return this.containers.attach(id, options);
   }
 
+  reopenContainerLog(id: string): Promise<void> {
+    return this.containers.reopenLog(id);
+  }
+
   portForward(sandboxId: string, port: number): Promise<Duplex> {
     return this.sandboxes.portForward(sandboxId, port);
   }

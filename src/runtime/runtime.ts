@@ -293,6 +293,12 @@ export interface RuntimeService {
   exec(id: string, options: ExecOptions): Promise<ExecSession>;
   /** Joins the streams of a running container's main process, as CRI Attach does. */
   attach(id: string, options: AttachOptions): Promise<AttachSession>;
+  /**
+   * CRI ReopenContainerLog: the runtime starts writing a new file at the container's log path
+   * (the old one was renamed by log rotation); resolves once the new file is there. Fails with
+   * FailedPrecondition for a container that is not running.
+   */
+  reopenContainerLog(id: string): Promise<void>;
   /** A stream connected to localhost:port inside the sandbox's network namespace. */
   portForward(sandboxId: string, port: number): Promise<Duplex>;
 

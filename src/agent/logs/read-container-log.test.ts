@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -10,6 +10,27 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const stamp = (i: number) => new Date(Date.UTC(2026, 10, 25, 0, 0, 0) + i * 1000).toISOString().replace(/\.(\d{3})Z$/, ".$1000000+00:00");
 const criLine = (i: number, text: string, tag = "F") => `${stamp(i)} stdout ${tag} ${text}\n`;
+
+/** A follow of `path` while `stop` is not called: what it wrote, and a promise of the next write. */
+function follow(path: string, recheckMs: number) {
+  let running = true;
+  const seen: string[] = [];
+  let wake: (() => void) | undefined;
+  const done = readContainerLog(path, { follow: true, timestamps: false }, async (c) => {
+    seen.push(c.toString());
+    wake?.();
+  }, { signal: new AbortController().signal, isRunning: async () => running, recheckMs });
+  const next = () => new Promise<void>((r) => (wake = r));
+  /** Resolves once everything written spells `text`. */
+  const until = async (text: string): Promise<void> => {
+    const deadline = Date.now() + 5_000;
+    while (seen.join("") !== text) {
+      if (Date.now() > deadline) assert.fail(`saw ${JSON.stringify(seen.join(""))}, want ${JSON.stringify(text)}`);
+      await Promise.race([next(), new Promise((r) => setTimeout(r, 50))]);
+    }
+  };
+  return { seen, done, next, until, stop: () => void (running = false) };
+}
 
 async function read(path: string, options: Partial<ReadLogOptions>, isRunning = async () => false): Promise<string> {
   const chunks: Buffer[] = [];
@@ -44,14 +65,7 @@ describe("readContainerLog", () => {
   test("follow: new lines as they are written, the end once the container stopped", async () => {
     const path = join(dir, "follow.log");
     writeFileSync(path, criLine(0, "first"));
-    let running = true;
-    const seen: string[] = [];
-    let wake: (() => void) | undefined;
-    const done = readContainerLog(path, { follow: true, timestamps: false }, async (c) => {
-      seen.push(c.toString());
-      wake?.();
-    }, { signal: new AbortController().signal, isRunning: async () => running, recheckMs: 50 });
-    const next = () => new Promise<void>((r) => (wake = r));
+    const { seen, done, next, stop } = follow(path, 50);
     await (seen.length ? Promise.resolve() : next());
     assert.deepEqual(seen, ["first\n"]);
     const started = performance.now();
@@ -62,9 +76,32 @@ describe("readContainerLog", () => {
     assert.ok(latency < 500, `a new line took ${latency} ms`);
     appendFileSync(path, criLine(2, "par", "P"));
     appendFileSync(path, criLine(3, "tial"));
-    running = false;
+    stop();
     await done;
     assert.equal(seen.join(""), "first\nsecond\npartial\n");
+  });
+
+  test("follow across a rotation: the renamed file to its end, then the new file from its start", async () => {
+    const path = join(dir, "rotate.log");
+    writeFileSync(path, criLine(0, "one"));
+    const { seen, done, until, stop } = follow(path, 20);
+    await until("one\n");
+    // As the log manager and conmon do: rename, the writer's last lines still go to the old
+    // file, then a new file appears at the path.
+    renameSync(path, `${path}.20261125-000000`);
+    appendFileSync(`${path}.20261125-000000`, criLine(1, "two"));
+    writeFileSync(path, criLine(2, "three"));
+    await until("one\ntwo\nthree\n");
+    appendFileSync(path, criLine(3, "four"));
+    await until("one\ntwo\nthree\nfour\n");
+    // A second rotation, the new file still empty when the follow sees it.
+    renameSync(path, `${path}.20261125-000001`);
+    writeFileSync(path, "");
+    appendFileSync(path, criLine(4, "five"));
+    await until("one\ntwo\nthree\nfour\nfive\n");
+    stop();
+    await done;
+    assert.equal(seen.join(""), "one\ntwo\nthree\nfour\nfive\n");
   });
 
   test("follow ends when the client goes", async () => {

@@ -2,10 +2,12 @@
  * Reading a container's CRI log file for `kubectl logs` (the kubelet's ReadLogs): from the
  * tail offset or the start, through the writer's since/timestamps/limit rules, and with
  * `follow` on past the end: the file is watched (inotify through fs.watch) until the
- * container is no longer running, then read to its end once more and the stream ends.
+ * container is no longer running, then read to its end once more and the stream ends. When
+ * log rotation renames the file and the runtime starts a new one at the path, a follow reads
+ * the old file to its end and continues with the new one from its start.
  */
 import { watch, type FSWatcher } from "node:fs";
-import { open, type FileHandle } from "node:fs/promises";
+import { open, stat, type FileHandle } from "node:fs/promises";
 import { CriLogWriter, LineSplitter, parseCriLogLine, tailStart, type LogWriterOptions } from "./cri-log.js";
 
 export interface ReadLogOptions extends LogWriterOptions {
@@ -24,6 +26,8 @@ export interface ReadLogControl {
 }
 
 const chunkSize = 64 * 1024;
+/** How soon a follow looks again while its file was renamed and the new one is not there yet. */
+const renamedRecheckMs = 50;
 
 /** Streams the log at `path` to `write` (which should wait for the consumer); resolves at the end. */
 export async function readContainerLog(
@@ -40,13 +44,15 @@ export async function readContainerLog(
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
     throw e;
   }
-  const watcher = options.follow ? new FileChangeWatch(path) : undefined;
+  let watcher = options.follow ? new FileChangeWatch(path) : undefined;
   try {
     let position = options.tailLines !== undefined ? await tailOffset(fh, options.tailLines) : 0;
     const splitter = new LineSplitter();
     const writer = new CriLogWriter(options);
     const buffer = Buffer.allocUnsafe(chunkSize);
     let lastPass = false;
+    /** Log rotation put a new file at the path: read the old one to its end, then switch. */
+    let replaced = false;
     for (;;) {
       if (control.signal.aborted) return;
       const { bytesRead } = await fh.read(buffer, 0, buffer.length, position);
@@ -61,17 +67,57 @@ export async function readContainerLog(
         }
         continue;
       }
-      if (!watcher || lastPass) return;
+      if (!watcher) return;
+      if (replaced) {
+        // The old file is read to its end (the runtime closed it before creating the new one):
+        // go on with the new file from its start, as the kubelet's follow does.
+        replaced = false;
+        const next = await openIfPresent(path);
+        if (next) {
+          await fh.close();
+          fh = next;
+          position = 0;
+          watcher.close();
+          watcher = new FileChangeWatch(path);
+          continue;
+        }
+      }
+      const atPath = await fileAtPath(path, fh);
+      if (atPath === "replaced") {
+        replaced = true;
+        continue;
+      }
+      if (lastPass) return;
       // At the end of the file: done once the container has stopped and its last lines are read.
       if (!(await control.isRunning())) {
         lastPass = true;
         continue;
       }
-      await watcher.changed(control.recheckMs ?? 1000, control.signal);
+      // Renamed by a rotation and the new file not there yet: the watch of the old file will
+      // not see the new one, so look again soon.
+      const recheckMs = control.recheckMs ?? 1000;
+      await watcher.changed(atPath === "missing" ? Math.min(recheckMs, renamedRecheckMs) : recheckMs, control.signal);
     }
   } finally {
     watcher?.close();
     await fh.close();
+  }
+}
+
+/** What is at `path` now: the open file, another one (the open one was rotated away), or nothing. */
+async function fileAtPath(path: string, fh: FileHandle): Promise<"same" | "replaced" | "missing"> {
+  try {
+    return (await stat(path)).ino === (await fh.stat()).ino ? "same" : "replaced";
+  } catch {
+    return "missing"; // renamed, and the new file is not there yet
+  }
+}
+
+async function openIfPresent(path: string): Promise<FileHandle | undefined> {
+  try {
+    return await open(path, "r");
+  } catch {
+    return undefined;
   }
 }
 

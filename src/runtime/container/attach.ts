@@ -14,35 +14,20 @@
  * to 108 bytes and bundles live deep below the runtime root, so the socket is reached
  * through /proc/self/fd of an open bundle directory, as conmon binds it.
  */
-import { closeSync, constants, existsSync, openSync, writeSync } from "node:fs";
+import { closeSync, constants, existsSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { SeqpacketSocket } from "node-unix-socket";
 import { RuntimeError } from "../errors.js";
 import type { AttachOptions, AttachSession, TerminalSize } from "../runtime.js";
+import { winResizeEvent, writeControlMessage } from "./conmon-control.js";
 
 /** conmon's stdpipe_t values that lead each packet (src/utils.h). */
 const stdoutPipe = 2;
 const stderrPipe = 3;
-/** conmon's WIN_RESIZE_EVENT control message type (src/config.h). */
-const resizeEvent = 1;
 
 /** Writes one resize message to conmon's control fifo; a gone conmon is not an error. */
 function resizeThroughFifo(bundle: string, size: TerminalSize): void {
-  if (!(size.width > 0 && size.height > 0)) return;
-  let fd: number;
-  try {
-    // Non-blocking: conmon holds the reading end while it lives, and we must never hang here.
-    fd = openSync(join(bundle, "ctl"), constants.O_WRONLY | constants.O_NONBLOCK);
-  } catch {
-    return;
-  }
-  try {
-    writeSync(fd, `${resizeEvent} ${size.height} ${size.width}\n`);
-  } catch {
-    // conmon went away meanwhile.
-  } finally {
-    closeSync(fd);
-  }
+  if (size.width > 0 && size.height > 0) writeControlMessage(bundle, winResizeEvent, size.height, size.width);
 }
 
 /** The least time between two resize messages to conmon. */

@@ -32,6 +32,7 @@ import type { SandboxContext } from "../sandbox-context.js";
 import { detectCgroups, oomKillCount, removeCgroup, type CgroupHost } from "./cgroups.js";
 import { attachThroughConmon } from "./attach.js";
 import { createWithConmon } from "./conmon.js";
+import { reopenConmonLog } from "./conmon-control.js";
 import { execSync, startExec, type ExecTarget } from "./exec.js";
 import { ExitWatcher, readExitFile, type ContainerExit } from "./exit-watcher.js";
 import { readHostFacts } from "./host-facts.js";
@@ -245,7 +246,7 @@ export class ContainerManager {
       await writeFile(join(dir, "config.json"), JSON.stringify(spec));
       // As containerd does: a missing host path becomes an empty directory, not a failure.
       for (const m of config.mounts) if (!existsSync(m.hostPath)) await mkdir(m.hostPath, { recursive: true });
-      const conmonLog = logPath || join(dir, "console.log");
+      const conmonLog = this.conmonLogPath(logPath, dir);
       await mkdir(dirname(conmonLog), { recursive: true });
       this.cgroupsInCreation.add(r.cgroupsPath);
       r.initPid = await createWithConmon({
@@ -358,6 +359,12 @@ export class ContainerManager {
     return execSync(this.execTarget(id), cmd, timeoutSeconds);
   }
 
+  /** CRI ReopenContainerLog: conmon starts a new log file at the log path (after a rotation). */
+  async reopenLog(id: string): Promise<void> {
+    const { stateDir } = this.execTarget(id);
+    await reopenConmonLog(stateDir, this.conmonLogPath(this.get(id).logPath, stateDir));
+  }
+
   imagesInUse(): Set<string> {
     return new Set([...this.records.values()].map((r) => r.imageRef));
   }
@@ -425,6 +432,11 @@ export class ContainerManager {
     const r = this.records.get(id);
     if (!r) throw notFound(`container ${id}`);
     return r;
+  }
+
+  /** Where conmon writes the container's output: its CRI log, or a console.log in the bundle. */
+  private conmonLogPath(logPath: string, dir: string): string {
+    return logPath || join(dir, "console.log");
   }
 
   private assertOpen(): void {
