@@ -7,6 +7,7 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import type { Socket } from "node:net";
+import { createSecureContext } from "node:tls";
 import type { KubeObject, Status } from "../api/index.js";
 import { ApiError } from "./api-error.js";
 import { readKubeconfig, type ClientConfig } from "./kubeconfig.js";
@@ -93,11 +94,13 @@ export class ApiClient {
     if ("bearerToken" in config.auth) this.headers["Authorization"] = `Bearer ${config.auth.bearerToken}`;
     if (this.base.protocol === "https:") {
       this.transport = https;
-      this.agent = new https.Agent({
-        keepAlive: true,
+      // One secure context for every connection: building one parses the CA, certificate and
+      // key again, and a burst of requests opens many connections at once.
+      const secureContext = createSecureContext({
         ...(config.ca ? { ca: config.ca } : {}),
         ...("clientCert" in config.auth ? { cert: config.auth.clientCert.certPem, key: config.auth.clientCert.keyPem } : {}),
       });
+      this.agent = new https.Agent({ keepAlive: true, secureContext });
     } else if (this.base.protocol === "http:") {
       this.transport = http;
       this.agent = new http.Agent({ keepAlive: true });

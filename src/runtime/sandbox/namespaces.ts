@@ -13,6 +13,7 @@
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, statfsSync, writeFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { run } from "../command.js";
 import { tmpfsMountArgs, type TmpfsOptions } from "../mount.js";
@@ -36,14 +37,13 @@ export interface NamespaceRequest {
  * exec (command-spawner.ts says what they cost), and a burst of pods makes hundreds.
  */
 export async function createNamespaces(paths: SandboxPaths, req: NamespaceRequest): Promise<void> {
-  const args: string[] = [];
-  for (const [kind, wanted, file] of [["net", req.net, paths.net], ["ipc", req.ipc, paths.ipc], ["uts", req.uts, paths.uts]] as const) {
-    if (!wanted) continue;
-    // The bind mount needs an existing file to land on.
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, "");
-    args.push(`--${kind}=${file}`);
-  }
+  const wanted = ([["net", req.net, paths.net], ["ipc", req.ipc, paths.ipc], ["uts", req.uts, paths.uts]] as const).filter(([, want]) => want);
+  // The bind mounts need existing files to land on.
+  await Promise.all(wanted.map(async ([, , file]) => {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, "");
+  }));
+  const args = wanted.map(([kind, , file]) => `--${kind}=${file}`);
   const steps: ShellStep[] = [];
   if (req.net) steps.push({ words: ["ip", "link", "set", "lo", "up"] });
   if (req.tmpfs) steps.push({ words: ["mount", ...tmpfsMountArgs(req.tmpfs.target, req.tmpfs.options)] });

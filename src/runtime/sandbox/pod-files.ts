@@ -4,7 +4,8 @@
  * them, so that programs (and people) inside a Peapod pod see what they would see in a
  * Kubernetes pod.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import type { DnsConfig, HostAlias, PodSandboxConfig } from "../runtime.js";
 import type { SandboxPaths } from "./sandbox-meta.js";
 
@@ -45,13 +46,15 @@ export function resolvConfFile(dns: DnsConfig): string {
   return out;
 }
 
-export function writePodFiles(paths: SandboxPaths, config: PodSandboxConfig, ips: readonly string[]): void {
+export async function writePodFiles(paths: SandboxPaths, config: PodSandboxConfig, ips: readonly string[]): Promise<void> {
   const hosts = config.hostNetwork ? hostNetworkHostsFile(readHostFile("/etc/hosts"), config.hostAliases) : podHostsFile(config, ips);
   // A host-network pod has the node's hostname, so /etc/hostname says so too.
   const hostname = config.hostNetwork ? nodeHostname() : config.hostname;
-  writeFileSync(paths.hosts, hosts, { mode: 0o644 });
-  writeFileSync(paths.hostname, `${hostname}\n`, { mode: 0o644 });
-  writeFileSync(paths.resolvConf, config.dnsConfig ? resolvConfFile(config.dnsConfig) : readHostFile("/etc/resolv.conf"), { mode: 0o644 });
+  await Promise.all([
+    writeFile(paths.hosts, hosts, { mode: 0o644 }),
+    writeFile(paths.hostname, `${hostname}\n`, { mode: 0o644 }),
+    writeFile(paths.resolvConf, config.dnsConfig ? resolvConfFile(config.dnsConfig) : readHostFile("/etc/resolv.conf"), { mode: 0o644 }),
+  ]);
 }
 
 export function nodeHostname(): string {

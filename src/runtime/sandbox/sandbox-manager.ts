@@ -10,6 +10,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
 import { connect, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { KeyedMutex } from "../../base/index.js";
@@ -102,9 +103,11 @@ export class SandboxManager {
     const meta: SandboxMeta = { id, config, createdAt: Date.now(), complete: false, state: "SANDBOX_NOTREADY", ips: [], hostPorts: [] };
     const ns = namespacesOf(config, paths);
     try {
-      mkdirSync(paths.dir);
-      if (config.logDirectory) mkdirSync(config.logDirectory, { recursive: true });
-      if (!config.hostIpc) mkdirSync(paths.shm);
+      await mkdir(paths.dir);
+      await Promise.all([
+        config.logDirectory ? mkdir(config.logDirectory, { recursive: true }) : undefined,
+        config.hostIpc ? undefined : mkdir(paths.shm),
+      ]);
       await settleAll([
         createNamespaces(paths, {
           net: !!ns.network, ipc: !!ns.ipc, uts: !!ns.uts, hostname: config.hostname,
@@ -127,7 +130,7 @@ export class SandboxManager {
         meta.hostPorts = hostPortRules(config, meta.ips[0]!);
         await this.hostPorts.publish(id, meta.hostPorts);
       }
-      writePodFiles(paths, config, meta.ips);
+      await writePodFiles(paths, config, meta.ips);
       meta.state = "SANDBOX_READY";
       meta.complete = true;
       await writeMeta(paths, meta);
@@ -314,7 +317,7 @@ async function teardown(paths: SandboxPaths, meta: SandboxMeta | undefined, netw
 async function removeDir(paths: SandboxPaths): Promise<void> {
   const left = await unmountBelow(paths.dir);
   if (left.length > 0) throw new RuntimeError("Internal", `sandbox directory ${paths.dir} still has mounts: ${left.join(", ")}`);
-  rmSync(paths.dir, { recursive: true, force: true });
+  await rm(paths.dir, { recursive: true, force: true });
 }
 
 /** Waits for every step (so a failure is undone only once nothing is still running), then throws the first failure. */
