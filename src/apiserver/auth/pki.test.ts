@@ -21,13 +21,9 @@ const FILES = ["admin.crt", "admin.key", "apiserver.crt", "apiserver.key", "ca.c
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 describe("ensurePki", () => {
-  test("first start creates a CA, a serving and an admin certificate, readable by the owner only, in well under a second", async (t) => {
+  test("first start creates a CA, a serving and an admin certificate, readable by the owner only", async () => {
     const dataDir = await freshDataDir();
-    const started = performance.now();
     const pki = await ensurePki(dataDir, { hosts: ["10.1.2.3", "node-a"] });
-    const elapsedMs = performance.now() - started;
-    t.diagnostic(`first start: ${elapsedMs.toFixed(1)} ms`);
-    assert.ok(elapsedMs < 1000, `first start took ${elapsedMs} ms`);
 
     assert.deepEqual(pki.issued.map((i) => i.name), ["ca", "apiserver", "admin", "kubelet-client"]);
     assert.equal(pki.directory, pkiDirectory(dataDir));

@@ -705,25 +705,19 @@ describe("concurrency", () => {
   });
 });
 
-describe("latency", () => {
-  test("create+start, median of 20", async (t) => {
+describe("many containers", () => {
+  test("20 containers created and started in one sandbox all run, and all are removed", async () => {
+    // Their latency is bench:runtime's job; here, that they coexist and go.
     const m = await ContainerManager.open({ layout: newLayout() });
-    const sb = await podSandbox("pod-bench");
-    const times: number[] = [];
+    const sb = await podSandbox("pod-many");
     try {
-      for (let i = 0; i < 20; i++) {
-        const t0 = performance.now();
-        const id = await runContainer(m, sb, containerConfig(`bench-${i}`, ["sleep", "1000"]));
-        times.push(performance.now() - t0);
-        assert.ok(id);
-      }
+      for (let i = 0; i < 20; i++) await runContainer(m, sb, containerConfig(`many-${i}`, ["sleep", "1000"]));
+      const states = (await m.list()).map((c) => c.state);
+      assert.deepEqual(states, Array(20).fill("CONTAINER_RUNNING"));
     } finally {
       for (const c of await m.list()) await m.remove(c.id);
+      assert.deepEqual(await m.list(), []);
       await m.close();
     }
-    times.sort((a, b) => a - b);
-    const median = (times[9]! + times[10]!) / 2;
-    t.diagnostic(`create+start: median ${median.toFixed(1)} ms, min ${times[0]!.toFixed(1)} ms, max ${times[19]!.toFixed(1)} ms`);
-    assert.ok(median < 1000, `median ${median} ms`);
   });
 });

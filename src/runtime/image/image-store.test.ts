@@ -399,37 +399,19 @@ describe("image store with a real registry", () => {
     await assert.rejects(store.importImages(join(dir, "absent.tar")), (e: unknown) => isRuntimeError(e, "InvalidArgument"));
   });
 
-  test("pull of the multi-layer image vs skopeo copy", async (t) => {
+  test("a pull with the layers kept fetches, verifies and stores every blob again", async (t) => {
     const ref = pushed.multiLayer.reference;
-    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1]!;
-    const timed = async (fn: () => Promise<unknown>) => {
-      const started = process.hrtime.bigint();
-      await fn();
-      return Number(process.hrtime.bigint() - started) / 1e6;
-    };
-    const skopeo: number[] = [];
-    const pull: number[] = [];
-    const download: number[] = [];
-    for (let round = 0; round < 3; round++) {
-      const dir = mkdtempSync(join(tmpdir(), "peapod-skopeo-"));
-      t.after(() => rmSync(dir, { recursive: true, force: true }));
-      skopeo.push(await timed(() => run("skopeo", ["copy", "--insecure-policy", "--src-tls-verify=false", `docker://${ref}`, `oci:${join(dir, "oci")}:x`])));
-      const { store, layout } = await openStore(t);
-      pull.push(await timed(() => store.pullImage(ref)));
-      // The same work as skopeo's (fetch, verify, store blobs): the unpacked layers stay,
-      // the blobs go, and the image is pulled again.
-      rmSync(join(layout.images, "blobs"), { recursive: true });
-      rmSync(join(layout.images, "index.json"));
-      const again = await ImageStore.open({ layout });
-      download.push(await timed(() => again.pullImage(ref)));
-      assert.equal(blobFiles(layout).length, images.images.multiLayer.layerDigests.length + 2);
-    }
-    const [s, p, d] = [median(skopeo), median(pull), median(download)];
-    t.diagnostic(
-      `multi-layer image (median of 3): skopeo copy ${s.toFixed(1)} ms; peapod pull ${p.toFixed(1)} ms with unpack (ratio ${(p / s).toFixed(2)}), ` +
-        `${d.toFixed(1)} ms fetch+verify+store only (ratio ${(d / s).toFixed(2)})`,
-    );
-    assert.ok(d <= s * 1.25, `fetching the blobs took ${d} ms, skopeo ${s} ms`);
+    const { store, layout } = await openStore(t);
+    await store.pullImage(ref);
+    const before = blobFiles(layout).sort();
+    // What skopeo copy does too (fetch, verify, store); bench:runtime compares the two's speed.
+    rmSync(join(layout.images, "blobs"), { recursive: true });
+    rmSync(join(layout.images, "index.json"));
+    const again = await ImageStore.open({ layout });
+    await again.pullImage(ref);
+    assert.deepEqual(blobFiles(layout).sort(), before);
+    assert.equal(before.length, images.images.multiLayer.layerDigests.length + 2);
+    assert.ok(await again.imageStatus(ref));
   });
 });
 

@@ -111,11 +111,6 @@ function hostVeth(manager: TestManager, id: string): string {
   return name;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
 function zombiesUnder(pid: number): string[] {
   const out: string[] = [];
   for (const e of readdirSync("/proc")) {
@@ -338,21 +333,14 @@ describe("SandboxManager on one bridge", () => {
     assert.match(readFileSync(ctx.etcHosts, "utf8"), /^# Kubernetes-managed hosts file \(host network\)\.\n/);
   });
 
-  test("latency of run and of stop+remove (median of 20)", async (t) => {
-    const runs: number[] = [];
-    const teardowns: number[] = [];
+  test("20 sandboxes run, stopped and removed one after the other leave none behind", async () => {
+    // Their latency is bench:runtime's job; here, that repetition leaves nothing.
     for (let i = 0; i < 20; i++) {
-      let start = performance.now();
-      const id = await m.manager.run(podSandboxConfig(`lat-${i}`));
-      runs.push(performance.now() - start);
-      start = performance.now();
+      const id = await m.manager.run(podSandboxConfig(`seq-${i}`));
       await m.manager.stop(id);
       await m.manager.remove(id);
-      teardowns.push(performance.now() - start);
+      assert.equal((await m.manager.list()).some((s) => s.id === id), false);
     }
-    t.diagnostic(`runPodSandbox median ${median(runs).toFixed(1)} ms (min ${Math.min(...runs).toFixed(1)}, max ${Math.max(...runs).toFixed(1)})`);
-    t.diagnostic(`stop+remove median ${median(teardowns).toFixed(1)} ms (min ${Math.min(...teardowns).toFixed(1)}, max ${Math.max(...teardowns).toFixed(1)})`);
-    assert.ok(median(runs) < 200);
   });
 });
 
