@@ -13,9 +13,9 @@ import { ApiClient, ApiError, nodesResource } from "../client/index.js";
 import { caHash, parseJoinToken, type JoinToken } from "./join-token.js";
 import { fetchClusterCA } from "./cluster-ca.js";
 import { prepareDataDir } from "./data-dir.js";
-import { durationFlag, parseFlags, usage, UsageError, type FlagSpec } from "./flags.js";
+import { parseFlags, usage, UsageError, type FlagSpec } from "./flags.js";
 import {
-  containerLogFlags, containerLogMaxFilesFlag, containerLogMaxSizeFlag, startNodeAgent, streamingConnectionIdleTimeoutFlag, type RunningNodeAgent,
+  nodeAgentFlags, nodeAgentSettings, startNodeAgent, type RunningNodeAgent,
 } from "./node-agent-runner.js";
 import { nodePortFlag, nodeServingCertificate } from "./node-serving-cert.js";
 import { onShutdownSignal } from "./shutdown-signal.js";
@@ -31,9 +31,7 @@ const flags: FlagSpec[] = [
   { name: "data-dir", kind: "string", help: "where the agent's state lives", default: defaultAgentDataDir },
   { name: "bridge", kind: "string", help: "the node's pod bridge (default: derived from the data dir)" },
   { name: "node-port", kind: "string", help: "HTTPS port of the kubelet API the server reaches for logs, exec and port-forward (0 picks a free one)", default: "10250" },
-  streamingConnectionIdleTimeoutFlag,
-  containerLogMaxSizeFlag,
-  containerLogMaxFilesFlag,
+  ...nodeAgentFlags,
   { name: "help", kind: "boolean", help: "show this help" },
 ];
 
@@ -60,8 +58,7 @@ export const agentCommand = {
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    const idleTimeoutMs = durationFlag(f, streamingConnectionIdleTimeoutFlag.name);
-    const containerLogs = containerLogFlags(f);
+    const { streamingConnectionIdleTimeoutMs, containerLogs } = nodeAgentSettings(f);
 
     const ca = caFile ? readCAFile(caFile, token) : await fetchClusterCA(server, token.caHash!);
     const client = new ApiClient({ server, ca, auth: { bearerToken: token.secret } }, { userAgent: "peapod-agent" });
@@ -83,7 +80,7 @@ export const agentCommand = {
       const serving = await nodeServingCertificate();
       const nodeServer = {
         port: nodePort, bindAddress: "0.0.0.0", tls: { ...serving, caPem: ca },
-        ...(idleTimeoutMs !== undefined ? { streamingConnectionIdleTimeoutMs: idleTimeoutMs } : {}),
+        ...(streamingConnectionIdleTimeoutMs !== undefined ? { streamingConnectionIdleTimeoutMs } : {}),
       };
       agent = await startNodeAgent({ client, nodeName, dataDir, log, signal: stopping, server: nodeServer, containerLogs, ...(bridge ? { bridge } : {}) });
       process.stdout.write(`Node ${nodeName} joined ${server} (pod range ${agent.podCIDR})\n`);

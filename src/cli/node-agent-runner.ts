@@ -11,7 +11,7 @@ import { quantityValue, tryParseQuantity } from "../api/index.js";
 import type { ApiClient } from "../client/index.js";
 import { LocalRuntime } from "../runtime/index.js";
 import { runtimeRootOf } from "./data-dir.js";
-import { UsageError, type FlagSpec } from "./flags.js";
+import { durationFlag, UsageError, type FlagSpec } from "./flags.js";
 
 /** `peapod server` and `peapod agent` alike: the kubelet's flag, with its default. */
 export const streamingConnectionIdleTimeoutFlag: FlagSpec = {
@@ -47,6 +47,23 @@ export function containerLogFlags(flags: ReadonlyMap<string, string | boolean>):
   const errors = validateContainerLogPolicy(policy);
   if (errors.length > 0) throw new UsageError(errors.join("; "));
   return { containerLogMaxSize: policy.maxSize, containerLogMaxFiles: policy.maxFiles };
+}
+
+/** The agent's flags that `peapod server` and `peapod agent` share. */
+export const nodeAgentFlags: readonly FlagSpec[] = [streamingConnectionIdleTimeoutFlag, containerLogMaxSizeFlag, containerLogMaxFilesFlag];
+
+/** What nodeAgentFlags say, read before anything starts; a bad value is a UsageError. */
+export interface NodeAgentSettings {
+  readonly streamingConnectionIdleTimeoutMs?: number;
+  readonly containerLogs: Pick<NodeAgentOptions, "containerLogMaxSize" | "containerLogMaxFiles">;
+}
+
+export function nodeAgentSettings(flags: ReadonlyMap<string, string | boolean>): NodeAgentSettings {
+  const idleTimeoutMs = durationFlag(flags, streamingConnectionIdleTimeoutFlag.name);
+  return {
+    ...(idleTimeoutMs !== undefined ? { streamingConnectionIdleTimeoutMs: idleTimeoutMs } : {}),
+    containerLogs: containerLogFlags(flags),
+  };
 }
 
 export interface NodeAgentRunOptions {

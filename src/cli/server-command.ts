@@ -20,11 +20,11 @@ import {
 import { ApiClient } from "../client/index.js";
 import { NodeIpamController, NodeLifecycleController } from "../controllers/index.js";
 import { Scheduler } from "../scheduler/index.js";
-import { durationFlag, parseFlags, usage, UsageError, type FlagSpec } from "./flags.js";
+import { parseFlags, usage, UsageError, type FlagSpec } from "./flags.js";
 import { defaultDataDir, prepareDataDir } from "./data-dir.js";
 import { formatJoinToken } from "./join-token.js";
 import {
-  containerLogFlags, containerLogMaxFilesFlag, containerLogMaxSizeFlag, startNodeAgent, streamingConnectionIdleTimeoutFlag, type RunningNodeAgent,
+  nodeAgentFlags, nodeAgentSettings, startNodeAgent, type RunningNodeAgent,
 } from "./node-agent-runner.js";
 import { nodePortFlag, nodeServingCertificate } from "./node-serving-cert.js";
 import { onShutdownSignal } from "./shutdown-signal.js";
@@ -41,9 +41,7 @@ const flags: FlagSpec[] = [
   { name: "pod-cidr", kind: "string", help: "the cluster's pod range; each node gets a /24 of it", default: "10.42.0.0/16" },
   { name: "bridge", kind: "string", help: "the local node's pod bridge (default: derived from the data dir)" },
   { name: "node-port", kind: "string", help: "HTTPS port of the local node agent's kubelet API (0 picks a free one)", default: "10250" },
-  streamingConnectionIdleTimeoutFlag,
-  containerLogMaxSizeFlag,
-  containerLogMaxFilesFlag,
+  ...nodeAgentFlags,
   { name: "disable-scheduler", kind: "boolean", help: "run no scheduler in this process" },
   { name: "disable-controller-manager", kind: "boolean", help: "run no controllers (node lifecycle, node IPAM) in this process" },
   { name: "help", kind: "boolean", help: "show this help" },
@@ -69,8 +67,7 @@ export const serverCommand = {
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    const idleTimeoutMs = durationFlag(f, streamingConnectionIdleTimeoutFlag.name);
-    const containerLogs = containerLogFlags(f);
+    const { streamingConnectionIdleTimeoutMs, containerLogs } = nodeAgentSettings(f);
 
     const started = performance.now();
     prepareDataDir(dataDir);
@@ -147,7 +144,7 @@ export const serverCommand = {
       const serving = await nodeServingCertificate(pki.ca);
       const nodeServer = {
         port: nodePort, bindAddress: "0.0.0.0", tls: { ...serving, caPem: pki.ca.certPem },
-        ...(idleTimeoutMs !== undefined ? { streamingConnectionIdleTimeoutMs: idleTimeoutMs } : {}),
+        ...(streamingConnectionIdleTimeoutMs !== undefined ? { streamingConnectionIdleTimeoutMs } : {}),
       };
       // With the node IPAM controller running, the local node takes the range it assigns, as
       // joined nodes do, so the two never collide; without it, the range it would assign first.
