@@ -8,6 +8,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { NodeAgent, awaitNodePodCIDR, validateContainerLogPolicy, type NodeAgentOptions } from "../agent/index.js";
 import { quantityValue, tryParseQuantity } from "../api/index.js";
+import { parseGoDuration } from "../base/index.js";
 import type { ApiClient } from "../client/index.js";
 import { LocalRuntime } from "../runtime/index.js";
 import { runtimeRootOf } from "./data-dir.js";
@@ -35,8 +36,18 @@ export const containerLogMaxFilesFlag: FlagSpec = {
   default: "5",
 };
 
-/** The two log rotation flags as agent options; a bad value is a UsageError. */
-export function containerLogFlags(flags: ReadonlyMap<string, string | boolean>): Required<Pick<NodeAgentOptions, "containerLogMaxSize" | "containerLogMaxFiles">> {
+export const containerLogMonitorIntervalFlag: FlagSpec = {
+  name: "container-log-monitor-interval",
+  kind: "string",
+  help: "how often container log files are checked for rotation (at least 3s)",
+  default: "10s",
+};
+
+/** The least containerLogMonitorInterval the kubelet's configuration validation accepts. */
+const minContainerLogMonitorIntervalMs = 3000;
+
+/** The log rotation flags as agent options; a bad value is a UsageError. */
+export function containerLogFlags(flags: ReadonlyMap<string, string | boolean>): Required<ContainerLogOptions> {
   const sizeText = String(flags.get(containerLogMaxSizeFlag.name) ?? containerLogMaxSizeFlag.default);
   const { quantity, error } = tryParseQuantity(sizeText);
   if (!quantity) throw new UsageError(`failed to parse container log max size ${JSON.stringify(sizeText)}: ${error}`);
@@ -46,16 +57,24 @@ export function containerLogFlags(flags: ReadonlyMap<string, string | boolean>):
   const policy = { maxSize: Number(quantityValue(quantity)), maxFiles };
   const errors = validateContainerLogPolicy(policy);
   if (errors.length > 0) throw new UsageError(errors.join("; "));
-  return { containerLogMaxSize: policy.maxSize, containerLogMaxFiles: policy.maxFiles };
+  const intervalMs = durationFlag(flags, containerLogMonitorIntervalFlag.name) ?? parseGoDuration(String(containerLogMonitorIntervalFlag.default))!;
+  if (intervalMs < minContainerLogMonitorIntervalMs) {
+    throw new UsageError("invalid configuration: containerLogMonitorInterval must be a positive time duration greater than or equal to 3s");
+  }
+  return { containerLogMaxSize: policy.maxSize, containerLogMaxFiles: policy.maxFiles, containerLogMonitorIntervalMs: intervalMs };
 }
 
+type ContainerLogOptions = Pick<NodeAgentOptions, "containerLogMaxSize" | "containerLogMaxFiles" | "containerLogMonitorIntervalMs">;
+
 /** The agent's flags that `peapod server` and `peapod agent` share. */
-export const nodeAgentFlags: readonly FlagSpec[] = [streamingConnectionIdleTimeoutFlag, containerLogMaxSizeFlag, containerLogMaxFilesFlag];
+export const nodeAgentFlags: readonly FlagSpec[] = [
+  streamingConnectionIdleTimeoutFlag, containerLogMaxSizeFlag, containerLogMaxFilesFlag, containerLogMonitorIntervalFlag,
+];
 
 /** What nodeAgentFlags say, read before anything starts; a bad value is a UsageError. */
 export interface NodeAgentSettings {
   readonly streamingConnectionIdleTimeoutMs?: number;
-  readonly containerLogs: Pick<NodeAgentOptions, "containerLogMaxSize" | "containerLogMaxFiles">;
+  readonly containerLogs: ContainerLogOptions;
 }
 
 export function nodeAgentSettings(flags: ReadonlyMap<string, string | boolean>): NodeAgentSettings {
@@ -80,7 +99,7 @@ export interface NodeAgentRunOptions {
   /** The kubelet API server (logs, exec, attach, port-forward): port, bind address, TLS. */
   readonly server?: NodeAgentOptions["server"];
   /** Log rotation (containerLogFlags); absent: the kubelet's defaults. */
-  readonly containerLogs?: Pick<NodeAgentOptions, "containerLogMaxSize" | "containerLogMaxFiles">;
+  readonly containerLogs?: ContainerLogOptions;
 }
 
 export interface RunningNodeAgent {
