@@ -9,6 +9,8 @@ export interface FlagSpec {
   readonly kind: "string" | "boolean";
   readonly help: string;
   readonly default?: string;
+  /** What the help calls the value, as pflag's type names ("duration", "int"); default: the name in capitals. */
+  readonly valueName?: string;
 }
 
 export class UsageError extends Error {
@@ -54,10 +56,12 @@ export function parseCommandLine(args: readonly string[], specs: readonly FlagSp
 }
 
 export function usage(command: string, summary: string, specs: readonly FlagSpec[]): string {
-  const lines = specs.map((s) => {
-    const left = s.kind === "boolean" ? `--${s.name}` : `--${s.name} ${s.name.toUpperCase().replace(/-/g, "_")}`;
+  const lefts = specs.map((s) => (s.kind === "boolean" ? `--${s.name}` : `--${s.name} ${s.valueName ?? s.name.toUpperCase().replace(/-/g, "_")}`));
+  // One column for the help texts, however long the longest flag.
+  const width = Math.max(36, ...lefts.map((l) => l.length));
+  const lines = specs.map((s, i) => {
     const def = s.default !== undefined ? ` (default ${s.default})` : "";
-    return `  ${left.padEnd(36)} ${s.help}${def}`;
+    return `  ${lefts[i]!.padEnd(width)} ${s.help}${def}`;
   });
   return `Usage: peapod ${command} [flags]\n\n${summary}\n\nFlags:\n${lines.join("\n")}\n`;
 }

@@ -18,6 +18,7 @@ import { durationFlag, UsageError, type FlagSpec } from "./flags.js";
 export const streamingConnectionIdleTimeoutFlag: FlagSpec = {
   name: "streaming-connection-idle-timeout",
   kind: "string",
+  valueName: "duration",
   help: "close an exec, attach or port-forward connection idle this long (0: never)",
   default: "4h0m0s",
 };
@@ -26,12 +27,14 @@ export const streamingConnectionIdleTimeoutFlag: FlagSpec = {
 export const containerLogMaxSizeFlag: FlagSpec = {
   name: "container-log-max-size",
   kind: "string",
+  valueName: "quantity",
   help: "rotate a container's log file once it reaches this size (a quantity like 10Mi)",
   default: "10Mi",
 };
 export const containerLogMaxFilesFlag: FlagSpec = {
   name: "container-log-max-files",
   kind: "string",
+  valueName: "int",
   help: "log files kept per container, the current one included (at least 2)",
   default: "5",
 };
@@ -39,6 +42,7 @@ export const containerLogMaxFilesFlag: FlagSpec = {
 export const containerLogMonitorIntervalFlag: FlagSpec = {
   name: "container-log-monitor-interval",
   kind: "string",
+  valueName: "duration",
   help: "how often container log files are checked for rotation (at least 3s)",
   default: "10s",
 };
