@@ -148,7 +148,8 @@ describe("kubectl logs", () => {
       seen = lines.pop()!;
       for (const line of lines) arrivals.push({ line, at: Date.now() });
     });
-    const code = await new Promise<number | null>((resolve) => follow.child.once("exit", resolve));
+    // 'close', not 'exit': the last lines may still be in the pipe when kubectl has exited.
+    const code = await new Promise<number | null>((resolve) => follow.child.once("close", resolve));
     assert.equal(code, 0, follow.output());
     assert.deepEqual(arrivals.map((a) => a.line.replace(rfc3339Nano, "")), ["count 1", "count 2", "count 3", "count 4", "count 5"]);
     // Written at the CRI timestamp, seen by kubectl at `at`: the whole path's delay.

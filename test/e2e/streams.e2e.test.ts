@@ -51,7 +51,8 @@ function startKubectl(args: readonly string[], env: Record<string, string> = {},
   let out = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  // 'close', not 'exit': the output is whole only once the pipes have ended.
+  const exited = new Promise<number | null>((r) => child.once("close", (code) => r(code)));
   cleanup.add(`stop kubectl pid ${child.pid}`, () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   });

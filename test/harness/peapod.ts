@@ -130,7 +130,8 @@ export class Kubectl {
         reject(new Error(`kubectl ${args.join(" ")} timed out; stdout: ${stdout} stderr: ${stderr}`));
       }, opts.timeoutMs ?? 60_000);
       child.on("error", reject);
-      child.on("exit", (code) => {
+      // 'close', not 'exit': output can still be in the pipes when the process has exited.
+      child.on("close", (code) => {
         clearTimeout(timer);
         resolveRun({ code: code ?? -1, stdout, stderr });
       });
